@@ -1,0 +1,39 @@
+//! `cw-proxy`: the CORS proxy between the cw-console and ConnectWise Manage.
+//!
+//! The browser cannot call ConnectWise directly (CORS), so it calls `{proxy}/cw/{path}?{query}` and
+//! the proxy forwards to `https://{host}/v4_6_release/apis/3.0/{path}?{query}` with the ConnectWise
+//! `Authorization` and `clientId` headers. It carries API keys, so it is strict: only allowed hosts and
+//! origins, byte-exact paths, bounded bodies and times, no credential in any log.
+//!
+//! What lives where, in the order a request meets it:
+//!
+//! - [`server`]: the accept loop ([`run`]) and graceful shutdown; `main.rs` only parses flags and calls it.
+//! - [`pipeline`]: one request through the fixed phases, and the one place errors become responses.
+//! - [`request_check`] (validate): routing, path traversal, `Host` header, `x-cw-*` header shapes.
+//! - [`authorize`]: browser-sent or server-held ([`credentials`]) ConnectWise credentials;
+//!   [`host_policy`] decides which hosts (and, at connect time, which addresses) are allowed.
+//! - [`strip`]: the request-header allowlist and response-header hygiene.
+//! - [`upstream`]: the pooled HTTPS client (timeouts, no redirects); [`body`]: size limit and idle timeout.
+//! - [`cors`] and [`origin_policy`]: preflights and CORS headers.
+//! - [`logging`]: one line per request; [`error`]: [`ProxyError`] → status + ConnectWise-shaped JSON.
+//! - [`config`]: the command line ([`Args`]) validated into a [`Config`]; [`healthz`]: `GET /healthz`.
+
+pub mod authorize;
+pub mod body;
+pub mod config;
+pub mod cors;
+pub mod credentials;
+pub mod error;
+pub mod healthz;
+pub mod host_policy;
+pub mod logging;
+pub mod origin_policy;
+pub mod pipeline;
+pub mod request_check;
+pub mod server;
+pub mod strip;
+pub mod upstream;
+
+pub use config::{Args, Config, ConfigError};
+pub use error::ProxyError;
+pub use server::run;

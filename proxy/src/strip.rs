@@ -1,0 +1,141 @@
+//! The strip phase: which browser headers reach ConnectWise (an allowlist), and which ConnectWise
+//! headers reach the browser (everything but hop-by-hop, cookies and CORS headers).
+
+use crate::authorize::CwCredentials;
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+
+/// Browser request headers forwarded to ConnectWise; everything else (cookies, `Origin`, `Referer`,
+/// `Authorization`, every `x-cw-*`, hop-by-hop headers...) is dropped.
+pub const FORWARDED_REQUEST_HEADERS: &[&str] = &[
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "cache-control",
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "if-unmodified-since",
+    "pagination-type",
+];
+
+/// Response headers never passed back: hop-by-hop ones, cookies (the console has no use for a
+/// ConnectWise session) and headers that only make sense between the browser and ConnectWise.
+const DROPPED_RESPONSE_HEADERS: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "set-cookie",
+    "set-cookie2",
+    "alt-svc",
+    "strict-transport-security",
+];
+
+/// ConnectWise's client id header (`clientId`; header names are case-insensitive on the wire).
+const CLIENT_ID: &str = "clientid";
+
+/// The headers ConnectWise receives: the allowlisted browser headers plus `Authorization`,
+/// `clientId`, `Content-Type: application/json` and the proxy's `User-Agent`.
+pub fn upstream_request_headers(browser: &HeaderMap, credentials: &CwCredentials) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(FORWARDED_REQUEST_HEADERS.len() + 4);
+    for &name in FORWARDED_REQUEST_HEADERS {
+        for value in browser.get_all(name) {
+            headers.append(HeaderName::from_static(name), value.clone());
+        }
+    }
+    headers.insert(header::AUTHORIZATION, credentials.authorization.clone());
+    headers.insert(HeaderName::from_static(CLIENT_ID), credentials.client_id.clone());
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::USER_AGENT, HeaderValue::from_static(concat!("cw-proxy/", env!("CARGO_PKG_VERSION"))));
+    headers
+}
+
+/// Removes what must not reach the browser from ConnectWise's response headers.
+pub fn clean_response_headers(headers: &mut HeaderMap) {
+    // Headers named in `Connection` are hop-by-hop too.
+    let named: Vec<HeaderName> = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+        .collect();
+    for &name in DROPPED_RESPONSE_HEADERS {
+        headers.remove(name);
+    }
+    for name in named {
+        headers.remove(name);
+    }
+    let cors: Vec<HeaderName> =
+        headers.keys().filter(|name| name.as_str().starts_with("access-control-")).cloned().collect();
+    for name in cors {
+        headers.remove(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host_policy::Target;
+
+    fn credentials() -> CwCredentials {
+        CwCredentials::new(
+            Target::parse("na.myconnectwise.net").unwrap(),
+            "Y28rcHViOnByaXY=",
+            "0b3f2a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn only_allowlisted_browser_headers_are_forwarded() {
+        let mut browser = HeaderMap::new();
+        for (name, value) in [
+            ("accept", "application/json"),
+            ("pagination-type", "forward-only"),
+            ("cookie", "session=1"),
+            ("origin", "http://localhost:8080"),
+            ("referer", "http://localhost:8080/"),
+            ("authorization", "Bearer browser"),
+            ("x-cw-auth", "Y28rcHViOnByaXY="),
+            ("x-cw-host", "na.myconnectwise.net"),
+            ("content-type", "text/plain"),
+            ("x-forwarded-for", "1.2.3.4"),
+        ] {
+            browser.append(name, HeaderValue::from_static(value));
+        }
+        let out = upstream_request_headers(&browser, &credentials());
+        let mut names: Vec<&str> = out.keys().map(HeaderName::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["accept", "authorization", "clientid", "content-type", "pagination-type", "user-agent"]);
+        assert_eq!(out[header::AUTHORIZATION], "Basic Y28rcHViOnByaXY=");
+        assert!(out[header::AUTHORIZATION].is_sensitive());
+        assert_eq!(out[header::CONTENT_TYPE], "application/json");
+    }
+
+    #[test]
+    fn cookies_cors_and_hop_by_hop_headers_are_dropped_from_responses() {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("set-cookie", "a=1"),
+            ("access-control-allow-origin", "*"),
+            ("access-control-allow-credentials", "true"),
+            ("connection", "keep-alive, x-hop"),
+            ("x-hop", "1"),
+            ("transfer-encoding", "chunked"),
+            ("link", "<https://x/?page=2>; rel=\"next\""),
+            ("x-cw-request-id", "abc"),
+            ("content-type", "application/json"),
+        ] {
+            headers.append(name, HeaderValue::from_static(value));
+        }
+        clean_response_headers(&mut headers);
+        let mut names: Vec<&str> = headers.keys().map(HeaderName::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["content-type", "link", "x-cw-request-id"]);
+    }
+}
