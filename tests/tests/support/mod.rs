@@ -1,0 +1,4 @@
+//! Shared helpers for the integration and browser tests.
+#![allow(dead_code)]
+
+pub mod browser;
