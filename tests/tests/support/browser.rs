@@ -100,13 +100,13 @@ pub async fn wait_text(c: &Client, css: &str, what: &str, check: impl Fn(&str) -
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut last = String::from("(no such element)");
     while Instant::now() < deadline {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            if let Ok(text) = el.text().await {
-                if check(&text) {
-                    return text;
-                }
-                last = text;
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            if check(&text) {
+                return text;
             }
+            last = text;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
