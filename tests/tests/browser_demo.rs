@@ -145,7 +145,11 @@ async fn demo_keyboard_slash_searches_and_escape_closes_modals() {
     click(c, "#btn-edit-company").await;
     fill(c, "#ec-name", "").await;
     click(c, "#ec-save").await;
-    let modal = wait_text(c, "#modal-edit-company", "an error", |t| t.to_lowercase().contains("name")).await;
-    assert!(modal.to_lowercase().contains("required"), "says the name is required: {modal}");
+    let modal =
+        wait_text(c, "#modal-edit-company", "that a name is required", |t| t.to_lowercase().contains("required")).await;
     screenshot(c, "demo-edit-company-error").await;
+    assert!(modal.to_lowercase().contains("name"), "names the field: {modal}");
+    press(c, &format!("{}", char::from(Key::Escape))).await;
+    wait_gone(c, "#modal-edit-company").await;
+    wait_text(c, "#panel-detail", "the name unchanged", |t| t.contains("Harborview Logistics")).await;
 }

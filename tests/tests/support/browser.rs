@@ -1,5 +1,6 @@
 //! Real headless Chromium (Debian's, through chromedriver) driving the built console.
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -53,8 +54,8 @@ pub async fn start() -> Browser {
     let caps = caps.as_object().unwrap().clone();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let attempt = ClientBuilder::rustls()
-            .expect("rustls client")
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let attempt = ClientBuilder::new(connector)
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await;
@@ -130,8 +131,12 @@ pub async fn wait_count(c: &Client, css: &str, what: &str, check: impl Fn(usize)
 /// Replaces an input's value by typing, as a person would.
 pub async fn fill(c: &Client, css: &str, value: &str) {
     let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
-    el.clear().await.unwrap();
-    el.send_keys(value).await.unwrap();
+    // Select all and delete with keystrokes (WebDriver's clear() fires no `input` event), then type.
+    let select_all = format!("{}a{}{}", char::from(Key::Control), char::from(Key::Null), char::from(Key::Backspace));
+    el.send_keys(&select_all).await.unwrap();
+    if !value.is_empty() {
+        el.send_keys(value).await.unwrap();
+    }
 }
 
 /// Clicks the element `css` matches.
