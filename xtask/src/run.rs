@@ -40,7 +40,9 @@ pub fn run(args: &[String]) -> Result {
     )?;
 
     let bin = root().join("target/release");
-    let cert = root().join("target/cw-sim/cert.pem");
+    let cert_dir = root().join("target/cw-sim");
+    std::fs::create_dir_all(&cert_dir).map_err(|e| format!("cannot create {}: {e}", cert_dir.display()))?;
+    let cert = cert_dir.join("cert.pem");
     let mut children = Children::default();
     let mut sim = command(&bin.join("cw-sim").display().to_string(), &["--listen", SIM]);
     sim.arg("--cert-out").arg(&cert);

@@ -21,13 +21,16 @@ pub fn test(args: &[String]) -> Result {
 
     let dist = root().join("dist");
     let artifacts = root().join("tests/artifacts");
-    let mut native = command("cargo", &[&["test"], NATIVE].concat());
+    let mut native = command("cargo", &[&["test", "--no-fail-fast"], NATIVE].concat());
     native
         .env("CW_DIST_DIR", &dist)
         .env("CW_ARTIFACTS_DIR", &artifacts)
         .env("CHROMEDRIVER", tools::chromedriver())
         .env("CHROMIUM", tools::chromium_binary());
     run(native)?;
+
+    // The console's view-independent logic, natively (a separate build: leptos for the host).
+    sh("cargo", &["test", "-p", "cw-console", "--lib"])?;
 
     let mut wasm = command("cargo", &[&["test"], WASM].concat());
     wasm.env("CHROMEDRIVER", tools::chromedriver());

@@ -1,0 +1,10 @@
+//! Reusable components, one per file.
+
+pub mod client_list;
+pub mod client_row;
+pub mod config_bar;
+pub mod error_view;
+pub mod modal_frame;
+pub mod nav_bar;
+pub mod tabs;
+pub mod toasts;
