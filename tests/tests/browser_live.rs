@@ -33,7 +33,8 @@ fn api_requests(stack: &LiveStack, method: &str, path_prefix: &str) -> Vec<Recor
 }
 
 fn body_json(r: &RecordedRequest) -> Value {
-    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{} {} body is not JSON ({e}): {}", r.method, r.path, r.body))
+    serde_json::from_str(&r.body)
+        .unwrap_or_else(|e| panic!("{} {} body is not JSON ({e}): {}", r.method, r.path, r.body))
 }
 
 /// Waits (bounded) until the simulator has recorded a request matching `what`.
@@ -63,8 +64,7 @@ async fn live_mode_lists_2500_companies_and_edits_through_proxy_and_sim() {
     wait_text(c, "#mode-label", "LIVE", |t| t == "LIVE").await;
     assert!(c.find(Locator::Css("#mode-dot.live")).await.is_ok(), "the mode dot turns green (class live)");
     c.find(Locator::Css("#filter-status")).await.unwrap().select_by_value("all").await.unwrap();
-    wait_text(c, "#client-count", "all 2500 companies, past the 1000 page limit", |t| t.trim() == "2500 of 2500")
-        .await;
+    wait_text(c, "#client-count", "all 2500 companies, past the 1000 page limit", |t| t.trim() == "2500 of 2500").await;
     screenshot(c, "live-client-list-2500").await;
     let pages = api_requests(&stack, "GET", "/company/companies?");
     assert!(
@@ -119,7 +119,10 @@ async fn live_mode_lists_2500_companies_and_edits_through_proxy_and_sim() {
     row_with_text(c, ".contact-row", "Chief Technology Officer").await;
     let patches = api_requests(&stack, "PATCH", &format!("/company/contacts/{contact_id}"));
     assert_eq!(patches.len(), 1);
-    assert_eq!(body_json(&patches[0]), json!([{"op": "replace", "path": "title", "value": "Chief Technology Officer"}]));
+    assert_eq!(
+        body_json(&patches[0]),
+        json!([{"op": "replace", "path": "title", "value": "Chief Technology Officer"}])
+    );
 
     // Add contact: a real CW contact, the email as a communication item.
     click(c, "#btn-add-contact").await;

@@ -1,9 +1,10 @@
 //! `cargo xtask bench [NAME…] [-- FLAGS]`: measured, never timed tests. Results go to BENCHMARKS.md.
 //!
-//! With no name every benchmark runs. `proxy` installs its peers when they are missing (Debian's nginx
-//! through apt-get, cors-anywhere through `npm ci` in bench/), builds cw-proxy and cw-bench in release,
-//! and runs `cw-bench proxy`, which rewrites the `## cw-proxy` section of BENCHMARKS.md. FLAGS after
-//! `--` go to cw-bench (for a quick look: `cargo xtask bench proxy -- --rounds 1 --duration 2`).
+//! With no name every benchmark runs: `proxy`, then `frontend` (see bench_frontend.rs). `proxy`
+//! installs its peers when they are missing (Debian's nginx through apt-get, cors-anywhere through
+//! `npm ci` in bench/), builds cw-proxy and cw-bench in release, and runs `cw-bench proxy`, which
+//! rewrites the `## cw-proxy` section of BENCHMARKS.md. FLAGS after `--` go to that one benchmark (a
+//! quick look: `cargo xtask bench proxy -- --rounds 1 --duration 2`; `cw-bench proxy --help` lists them).
 
 use crate::cmd::{self, Result, command, output, root, sh};
 use std::path::Path;
@@ -12,7 +13,7 @@ use std::path::Path;
 type Bench = fn(&[String]) -> Result;
 
 /// Every benchmark, by name.
-const BENCHES: &[(&str, Bench)] = &[("proxy", proxy)];
+const BENCHES: &[(&str, Bench)] = &[("proxy", proxy), ("frontend", frontend)];
 
 /// Where Debian puts nginx.
 const NGINX: &str = "/usr/sbin/nginx";
@@ -43,6 +44,14 @@ pub fn bench(args: &[String]) -> Result {
         run(flags)?;
     }
     Ok(())
+}
+
+/// `bench_frontend.rs`; it takes no flags.
+fn frontend(flags: &[String]) -> Result {
+    if let Some(flag) = flags.first() {
+        return Err(format!("`cargo xtask bench frontend` takes no flags (got {flag:?})"));
+    }
+    crate::bench_frontend::bench_frontend()
 }
 
 fn proxy(flags: &[String]) -> Result {

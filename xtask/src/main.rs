@@ -10,6 +10,7 @@
 //! Cargo.toml so they cannot drift apart.
 
 mod bench;
+mod bench_frontend;
 mod cmd;
 mod run;
 mod test;

@@ -125,13 +125,14 @@ impl Failures {
 }
 
 /// `connections` connections send requests back to back for `warmup + measure`; only requests
-/// started after the warm-up are counted. A failed connection is reopened (and the failure counted).
+/// started after the warm-up are measured. A failed connection is reopened (and the failure counted).
+/// Also returns how many requests were answered correctly in all, warm-up included.
 pub async fn run(
     target: Arc<Target>,
     connections: usize,
     warmup: Duration,
     measure: Duration,
-) -> Result<(Summary, Failures), String> {
+) -> Result<(Summary, Failures, u64), String> {
     let mut senders = Vec::with_capacity(connections);
     for _ in 0..connections {
         senders.push(target.connect().await?);
@@ -145,14 +146,18 @@ pub async fn run(
         tasks.spawn(async move {
             let mut latencies = Vec::with_capacity(16 * 1024);
             let mut failures = Failures::default();
+            let mut completed = 0u64;
             loop {
                 let t0 = Instant::now();
                 if t0 >= end {
                     break;
                 }
                 match target.exchange(&mut sender, &target.path).await {
-                    Ok(_) if t0 >= window => latencies.push(t0.elapsed().as_nanos() as u64),
-                    Ok(_) => {}
+                    Ok(_) if t0 >= window => {
+                        latencies.push(t0.elapsed().as_nanos() as u64);
+                        completed += 1;
+                    }
+                    Ok(_) => completed += 1,
                     Err(e) => {
                         if t0 >= window {
                             failures.add(e);
@@ -164,13 +169,15 @@ pub async fn run(
                     }
                 }
             }
-            (latencies, failures)
+            (latencies, failures, completed)
         });
     }
     let mut latencies = Vec::new();
     let mut failures = Failures::default();
+    let mut completed = 0;
     while let Some(joined) = tasks.join_next().await {
-        let (l, f) = joined.map_err(|e| format!("{}: a load task failed: {e}", target.name))?;
+        let (l, f, c) = joined.map_err(|e| format!("{}: a load task failed: {e}", target.name))?;
+        completed += c;
         latencies.extend(l);
         failures.count += f.count;
         if failures.first.is_none() {
@@ -178,7 +185,7 @@ pub async fn run(
         }
     }
     let elapsed = Instant::now().saturating_duration_since(window);
-    Ok((Summary::new(latencies, failures.count, elapsed), failures))
+    Ok((Summary::new(latencies, failures.count, elapsed), failures, completed))
 }
 
 /// Connections held open by [`hold`]; dropping it closes them.

@@ -5,7 +5,7 @@
 use crate::bench::load::{self, Target, Transport};
 use crate::bench::nginx::{self, NginxVars};
 use crate::bench::process::{Service, free_port, version_of};
-use crate::bench::report::{MemoryFigures, Report, Role, Row, Setup};
+use crate::bench::report::{self, MemoryFigures, Report, Role, Row, Setup};
 use crate::bench::rss::{self, Sampler};
 use crate::bench::stats::Summary;
 use crate::bench::upstream;
@@ -39,6 +39,10 @@ pub struct Options {
     pub nginx_workers: String,
     /// cw-proxy's tokio worker threads (`TOKIO_WORKER_THREADS`); `None`: one per core, its default.
     pub proxy_threads: Option<usize>,
+    /// The load generator's runtime threads (for the report; the caller builds the runtime).
+    pub client_threads: usize,
+    /// The upstream's runtime threads (0: one per core).
+    pub upstream_threads: usize,
     pub warmup: Duration,
     pub measure: Duration,
     pub rounds: usize,
@@ -72,7 +76,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
 
     // The upstream, in its own process so that its work is not mixed with the load generator's.
     let ca_file = work.join("ca.pem");
-    let (mut upstream_service, upstream_addr) = start_upstream(&work, &ca_file)?;
+    let (mut upstream_service, upstream_addr) = start_upstream(&work, &ca_file, opts.upstream_threads)?;
     let ca_pem = std::fs::read_to_string(&ca_file).map_err(|e| format!("{}: {e}", ca_file.display()))?;
     let body = upstream::company_list();
 
@@ -104,6 +108,8 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     let port = free_port()?;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut command = Command::new(&opts.proxy_bin);
+    // Its default: one log line per request at info, one worker thread per core.
+    command.env("RUST_LOG", "info").env_remove("TOKIO_WORKER_THREADS");
     if let Some(threads) = opts.proxy_threads {
         command.env("TOKIO_WORKER_THREADS", threads.to_string());
     }
@@ -116,7 +122,11 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
         .arg(&ca_file);
     let mut service = Service::spawn("cw-proxy", command, &work.join("cw-proxy.log"))?;
     service.wait_listening(addr)?;
-    contenders.push(contender(Role::CwProxy, proxied("cw-proxy", addr, &upstream_host, &body)?, Some(service)));
+    let name = match opts.proxy_threads {
+        Some(n) => format!("cw-proxy ({n} tokio worker{})", if n == 1 { "" } else { "s" }),
+        None => "cw-proxy".to_owned(),
+    };
+    contenders.push(contender(Role::CwProxy, proxied(&name, addr, &upstream_host, &body)?, Some(service)));
 
     // nginx.
     let port = free_port()?;
@@ -150,7 +160,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     nginx_args(&mut command);
     let mut service = Service::spawn("nginx", command, &work.join("nginx.log"))?;
     service.wait_listening(addr)?;
-    let name = format!("nginx (TLS reverse proxy, keepalive 64, {} workers)", opts.nginx_workers);
+    let name = format!("nginx (worker_processes {})", opts.nginx_workers);
     contenders.push(contender(Role::Nginx, proxied(&name, addr, &upstream_host, &body)?, Some(service)));
 
     // cors-anywhere.
@@ -189,14 +199,25 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     for round in 1..=opts.rounds {
         for c in &mut contenders {
             for conns in [1, opts.many] {
-                let (summary, failures) = load::run(c.target.clone(), conns, opts.warmup, opts.measure).await?;
+                let pid = c.service.as_ref().map(|s| s.pid);
+                let cpu_before = pid.map(rss::cpu_time);
+                let (mut summary, failures, completed) =
+                    load::run(c.target.clone(), conns, opts.warmup, opts.measure).await?;
+                if let (Some(pid), Some(before)) = (pid, cpu_before)
+                    && completed > 0
+                {
+                    let used = rss::cpu_time(pid).saturating_sub(before);
+                    summary.cpu_per_request = Some(Duration::from_secs_f64(used.as_secs_f64() / completed as f64));
+                }
                 println!(
-                    "  round {round}/{}  {:<50} {conns:>3} conns  {:>9.0} req/s  p50 {:>8.3} ms  p99 {:>8.3} ms  errors {}",
+                    "  round {round}/{}  {:<32} {conns:>3} conns  {:>7.0} req/s  p50 {:>7.3} ms  p99 {:>7.3} ms  \
+                     cpu {:>8}/req  errors {}",
                     opts.rounds,
                     c.target.name,
                     summary.rps,
                     summary.p50.as_secs_f64() * 1e3,
                     summary.p99.as_secs_f64() * 1e3,
+                    summary.cpu_per_request.map_or("—".to_owned(), report::us),
                     summary.errors
                 );
                 if let Some(first) = &failures.first {
@@ -218,7 +239,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
         let after = rss::memory(pid);
         let held = held?;
         println!(
-            "  memory  {:<50} {} of {} conns open, {} ok, {} errors: peak RSS {} kB, VmHWM {} kB ({} processes)",
+            "  memory  {:<32} {} of {} conns open, {} ok, {} errors: peak RSS {} kB, VmHWM {} kB ({} processes)",
             c.target.name,
             held.connected,
             opts.hold,
@@ -280,6 +301,9 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
         hold_rounds: opts.hold_rounds,
         hold_delay_ms: opts.hold_delay_ms,
         nginx_workers: opts.nginx_workers.clone(),
+        proxy_threads: opts.proxy_threads,
+        client_threads: opts.client_threads,
+        upstream_threads: opts.upstream_threads,
         body_len: body.len(),
     };
     Ok(Report { setup, rows })
@@ -335,18 +359,28 @@ async fn probe(target: &Target, cors: bool) -> Result<(), String> {
     let headers = target.exchange(&mut sender, &target.path).await?;
     let allowed = headers.get("access-control-allow-origin").and_then(|v| v.to_str().ok());
     if cors && !matches!(allowed, Some(ORIGIN | "*")) {
-        return Err(format!("{}: no Access-Control-Allow-Origin for {ORIGIN} in the answer ({headers:?})", target.name));
+        return Err(format!(
+            "{}: no Access-Control-Allow-Origin for {ORIGIN} in the answer ({headers:?})",
+            target.name
+        ));
     }
     Ok(())
 }
 
 /// Starts `cw-bench upstream` (this same binary) and reads the address it prints.
-fn start_upstream(work: &Path, ca_file: &Path) -> Result<(Service, SocketAddr), String> {
+fn start_upstream(work: &Path, ca_file: &Path, threads: usize) -> Result<(Service, SocketAddr), String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find cw-bench itself: {e}"))?;
     let addr_file = work.join("upstream.addr");
     let _ = std::fs::remove_file(&addr_file);
     let mut command = Command::new(exe);
-    command.arg("upstream").arg("--ca-out").arg(ca_file).arg("--addr-out").arg(&addr_file);
+    command
+        .arg("upstream")
+        .arg("--ca-out")
+        .arg(ca_file)
+        .arg("--addr-out")
+        .arg(&addr_file)
+        .arg("--threads")
+        .arg(threads.to_string());
     let mut service = Service::spawn("upstream", command, &work.join("upstream.log"))?;
     for _ in 0..200 {
         if let Ok(text) = std::fs::read_to_string(&addr_file)

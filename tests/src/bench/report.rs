@@ -69,6 +69,11 @@ pub struct Setup {
     pub hold_rounds: usize,
     pub hold_delay_ms: u64,
     pub nginx_workers: String,
+    /// cw-proxy's tokio worker threads: a count, or `None` for its default (one per core).
+    pub proxy_threads: Option<usize>,
+    /// Runtime threads of the load generator and of the upstream (0: one per core).
+    pub client_threads: usize,
+    pub upstream_threads: usize,
     pub body_len: usize,
 }
 
@@ -116,20 +121,23 @@ impl Report {
              sends its requests one after the other on one keep-alive connection; {} s warm-up, then {} s \
              measured; figures are the median of {} rounds (the rounds alternate between targets). Latency is \
              from sending the request to the last body byte, as the client sees it. Everything runs on \
-             127.0.0.1 and shares the same {} cores: load generator, upstream and proxy.\n",
+             127.0.0.1 and shares the same {} cores: the load generator ({}), the upstream ({}) and the proxy \
+             under test (the others idle meanwhile).\n",
             s.body_len,
             secs(s.warmup),
             secs(s.measure),
             s.rounds,
-            s.cpus
+            s.cpus,
+            threads(s.client_threads, s.cpus),
+            threads(s.upstream_threads, s.cpus),
         );
         let m = s.many;
         let _ = writeln!(
             out,
-            "| target | req/s, 1 conn | p50 | p99 | req/s, {m} conns | p50 | p99 | added p99 vs direct (1 / {m}) | RSS idle | RSS at {} conns | errors |",
+            "| target | req/s, 1 conn | p50 | p99 | req/s, {m} conns | p50 | p99 | added p99 vs direct (1 / {m}) | proxy CPU per request (1 / {m}) | RSS idle | RSS at {} conns | errors |",
             thousands(s.hold as f64)
         );
-        let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         let direct = self.row(Role::Direct);
         for row in &self.rows {
             let added = match (direct, row.role) {
@@ -143,9 +151,13 @@ impl Report {
                 None => ("—".to_owned(), "—".to_owned()),
             };
             let errors = row.one.errors + row.many.errors + row.memory.as_ref().map_or(0, |mem| mem.errors);
+            let cpu = match (row.one.cpu_per_request, row.many.cpu_per_request) {
+                (Some(one), Some(many)) => format!("{} / {}", us(one), us(many)),
+                _ => "—".to_owned(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {added} | {idle} | {peak} | {errors} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {added} | {cpu} | {idle} | {peak} | {errors} |",
                 row.name,
                 thousands(row.one.rps),
                 ms(row.one.p50),
@@ -165,18 +177,22 @@ impl Report {
             );
             let _ = writeln!(
                 out,
-                "| cw-proxy vs | req/s, 1 conn | req/s, {m} conns | p99, 1 conn | p99, {m} conns | RSS at {} conns |",
+                "| cw-proxy vs | req/s, 1 conn | req/s, {m} conns | p99, 1 conn | p99, {m} conns | CPU per request, {m} conns | RSS at {} conns |",
                 thousands(s.hold as f64)
             );
-            let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|");
+            let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|");
             for peer in self.rows.iter().filter(|r| matches!(r.role, Role::Nginx | Role::CorsAnywhere | Role::Direct)) {
                 let memory = match (&cw.memory, &peer.memory) {
                     (Some(c), Some(p)) => ratio(p.peak_kb as f64, c.peak_kb as f64),
                     _ => "—".to_owned(),
                 };
+                let cpu = match (peer.many.cpu_per_request, cw.many.cpu_per_request) {
+                    (Some(p), Some(c)) => ratio(p.as_secs_f64(), c.as_secs_f64()),
+                    _ => "—".to_owned(),
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {memory} |",
+                    "| {} | {} | {} | {} | {} | {cpu} | {memory} |",
                     peer.name,
                     ratio(cw.one.rps, peer.one.rps),
                     ratio(cw.many.rps, peer.many.rps),
@@ -195,9 +211,9 @@ impl Report {
         out.push_str("### Setup and caveats\n\n");
         let _ = writeln!(
             out,
-            "- cw-proxy: the release build, `--allow-host localhost:PORT --ca-file ca.pem`, default origins; its \
-             one log line per request goes to a file.\n\
-             - nginx: Debian's package, `worker_processes {}` (cw-proxy's tokio runtime also uses every core), \
+            "- cw-proxy: the release build, `--allow-host localhost:PORT --ca-file ca.pem`, default origins, \
+             {}; its one log line per request goes to a file.\n\
+             - nginx: Debian's package, `worker_processes {}`, \
              configuration `bench/nginx.conf.template`: TLS to the upstream with `proxy_ssl_verify on`, an \
              upstream block with `keepalive 64`, `proxy_http_version 1.1`, `Connection \"\"`, the same header \
              rewrite (x-cw-auth → Authorization, x-cw-client-id → clientId) and CORS headers for the allowed \
@@ -207,6 +223,10 @@ impl Report {
              `https://127.0.0.1:PORT/…` in the path, `NODE_EXTRA_CA_CERTS` for the upstream's CA and a \
              keep-alive agent (its default sends `Connection: close` upstream, a TLS handshake per request, \
              which would be slower still).\n\
+             - Proxy CPU per request: user + system CPU time of the proxy's processes (nginx: master and \
+             workers) over a whole run, warm-up included, divided by the requests answered; the load \
+             generator's and the upstream's are not in it. It depends much less on what else runs on the \
+             machine than req/s and latency do.\n\
              - Direct: the load generator talks TLS to the upstream itself, so \"added p99\" is the extra hop \
              (plain HTTP to the proxy, the proxy's work, its own TLS upstream) minus the client TLS it saves.\n\
              - Memory: {} connections opened, then {} times a request on every connection at once, each held \
@@ -216,7 +236,13 @@ impl Report {
              MB = 10^6 bytes.\n\
              - The load generator and the upstream compete with the proxy for the same {} cores, and other \
              work on the machine shows up in the figures (see the load average above): compare the rows of one \
-             run, not runs of different days.",
+             run, not runs of different days. At 1 connection each hop waits for the previous one, so \
+             scheduling and wake-up latency dominate and a target's figures can differ several-fold between \
+             rounds and runs on this machine: the rounds below show that spread, the medians hide it.",
+            match s.proxy_threads {
+                Some(n) => format!("`TOKIO_WORKER_THREADS={n}`"),
+                None => format!("tokio's default of one worker thread per core ({})", s.cpus),
+            },
             s.nginx_workers,
             thousands(s.hold as f64),
             s.hold_rounds,
@@ -239,19 +265,20 @@ impl Report {
         out.push('\n');
 
         out.push_str("### Every round\n\n");
-        let _ = writeln!(out, "| target | conns | req/s | p50 | p99 | max | errors |");
-        let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|");
+        let _ = writeln!(out, "| target | conns | req/s | p50 | p99 | max | proxy CPU per request | errors |");
+        let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|");
         for row in &self.rows {
             for (conns, runs) in [(1, &row.rounds_one), (m, &row.rounds_many)] {
                 for run in runs {
                     let _ = writeln!(
                         out,
-                        "| {} | {conns} | {} | {} | {} | {} | {} |",
+                        "| {} | {conns} | {} | {} | {} | {} | {} | {} |",
                         row.name,
                         thousands(run.rps),
                         ms(run.p50),
                         ms(run.p99),
                         ms(run.max),
+                        run.cpu_per_request.map_or("—".to_owned(), us),
                         run.errors
                     );
                 }
@@ -357,6 +384,12 @@ pub fn replace_section(doc: &str, section: &str) -> String {
     out
 }
 
+/// "1 thread", "2 threads"; 0 means one per core.
+fn threads(n: usize, cpus: usize) -> String {
+    let n = if n == 0 { cpus } else { n };
+    if n == 1 { "1 thread".to_owned() } else { format!("{n} threads") }
+}
+
 fn verdict(met: bool) -> &'static str {
     if met { "**met**" } else { "**missed**" }
 }
@@ -376,7 +409,7 @@ pub fn thousands(x: f64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -388,6 +421,11 @@ pub fn thousands(x: f64) -> String {
 pub fn ms(d: Duration) -> String {
     let v = d.as_secs_f64() * 1000.0;
     if v < 10.0 { format!("{v:.3} ms") } else { format!("{v:.1} ms") }
+}
+
+/// Microseconds, 1 decimal.
+pub fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
 /// `a - b` in milliseconds with a sign.
@@ -420,6 +458,7 @@ mod tests {
             p50: Duration::from_micros(p99_us / 2),
             p99: Duration::from_micros(p99_us),
             max: Duration::from_micros(p99_us * 3),
+            cpu_per_request: Some(Duration::from_micros(p99_us / 10)),
         }
     }
 
@@ -461,6 +500,9 @@ mod tests {
                 hold_rounds: 3,
                 hold_delay_ms: 250,
                 nginx_workers: "auto".into(),
+                proxy_threads: None,
+                client_threads: 1,
+                upstream_threads: 0,
                 body_len: 1024,
             },
             rows: vec![
@@ -479,8 +521,9 @@ mod tests {
         assert_eq!(text.lines().filter(|l| l.starts_with("## ")).count(), 1, "one level-2 heading only");
         assert!(text.contains("| cw-proxy | 1,200 | 0.250 ms | 0.500 ms | 12,000 |"), "{text}");
         assert!(text.contains("| +0.300 ms / +6.000 ms |"), "{text}");
-        assert!(text.contains("| nginx | 1.20x | 1.20x | 1.20x | 1.20x | 2.00x |"), "{text}");
-        assert!(text.contains("| cors-anywhere | 6.00x | 6.00x | 4.00x | 4.00x | 4.50x |"), "{text}");
+        assert!(text.contains("| +0.300 ms / +6.000 ms | 50.0 µs / 1000.0 µs | 5.1 MB | 20.5 MB | 0 |"), "{text}");
+        assert!(text.contains("| nginx | 1.20x | 1.20x | 1.20x | 1.20x | 1.20x | 2.00x |"), "{text}");
+        assert!(text.contains("| cors-anywhere | 6.00x | 6.00x | 4.00x | 4.00x | 4.00x | 4.50x |"), "{text}");
         assert!(text.contains("At least as fast as nginx (req/s): **met** at 1 connection (1.20x)"), "{text}");
         assert!(text.contains("At least 5x cors-anywhere (req/s): **met** at 1 connection (6.00x)"), "{text}");
         assert!(text.contains("Under 1 ms added p99: **met** at 1 connection (+0.300 ms), **missed** at 64"), "{text}");

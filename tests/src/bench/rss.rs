@@ -24,6 +24,38 @@ pub fn stat_ppid(stat: &str) -> Option<u32> {
     after.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// User plus system CPU time, in clock ticks, in a `/proc/{pid}/stat` text (fields 14 and 15).
+pub fn stat_cpu_ticks(stat: &str) -> Option<u64> {
+    let after = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// CPU time used so far by `pid` and its direct children (nginx's workers).
+pub fn cpu_time(pid: u32) -> Duration {
+    let ticks: u64 = process_group(pid)
+        .into_iter()
+        .filter_map(|p| stat_cpu_ticks(&std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?))
+        .sum();
+    Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second() as f64)
+}
+
+/// `getconf CLK_TCK` (100 on Linux), read once.
+fn clock_ticks_per_second() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .filter(|&t| t > 0)
+            .unwrap_or(100)
+    })
+}
+
 /// `pid` and its direct children (an nginx master and its workers; node and cw-proxy have none).
 pub fn process_group(pid: u32) -> Vec<u32> {
     let mut pids = vec![pid];
@@ -124,6 +156,18 @@ mod tests {
         assert_eq!(stat_ppid("1234 (nginx) S 1200 1234 1234 0 -1"), Some(1200));
         assert_eq!(stat_ppid("99 (a) b (c) R 7 99 99 0"), Some(7));
         assert_eq!(stat_ppid("garbage"), None);
+    }
+
+    #[test]
+    fn cpu_ticks_are_utime_plus_stime() {
+        let stat = "42 (cw proxy) S 1 42 42 0 -1 4194560 100 0 0 0 250 31 0 0 20 0 2 0 100 1000 200";
+        assert_eq!(stat_cpu_ticks(stat), Some(281));
+        assert_eq!(stat_cpu_ticks("42 (x) S 1"), None);
+        let spin = std::time::Instant::now();
+        while spin.elapsed() < Duration::from_millis(50) {
+            std::hint::black_box(0u64);
+        }
+        assert!(cpu_time(std::process::id()) > Duration::ZERO);
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct Summary {
     pub p99: Duration,
     /// The slowest request.
     pub max: Duration,
+    /// CPU time (user + system) the process under test spent per answered request over the whole run,
+    /// warm-up included; `None` when not measured.
+    pub cpu_per_request: Option<Duration>,
 }
 
 impl Summary {
@@ -53,6 +56,7 @@ impl Summary {
             p50: at(P50),
             p99: at(P99),
             max: at(10_000),
+            cpu_per_request: None,
         }
     }
 
@@ -74,6 +78,10 @@ impl Summary {
             p50: mid(runs.iter().map(|r| r.p50).collect()),
             p99: mid(runs.iter().map(|r| r.p99).collect()),
             max: mid(runs.iter().map(|r| r.max).collect()),
+            cpu_per_request: {
+                let cpu: Vec<Duration> = runs.iter().filter_map(|r| r.cpu_per_request).collect();
+                (!cpu.is_empty()).then(|| mid(cpu))
+            },
         })
     }
 }
@@ -136,8 +144,10 @@ mod tests {
             p50: Duration::from_micros(p99_us / 2),
             p99: Duration::from_micros(p99_us),
             max: Duration::from_micros(p99_us * 2),
+            cpu_per_request: (p99_us != 30).then(|| Duration::from_micros(p99_us)),
         };
         let m = Summary::median_of(&[run(300.0, 10), run(100.0, 30), run(200.0, 20)]).unwrap();
+        assert_eq!(m.cpu_per_request, Some(Duration::from_micros(10)), "the median of the runs that have it");
         assert_eq!(m.rps, 200.0);
         assert_eq!(m.p99, Duration::from_micros(20));
         assert_eq!(m.requests, 30);

@@ -29,6 +29,9 @@ enum Cmd {
         /// Where to write the address it listens on, once it does.
         #[arg(long)]
         addr_out: PathBuf,
+        /// Runtime threads (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
     },
 }
 
@@ -47,6 +50,12 @@ struct ProxyArgs {
     /// nginx worker_processes: a count or auto.
     #[arg(long, default_value = "auto")]
     nginx_workers: String,
+    /// The load generator's runtime threads (0: one per core).
+    #[arg(long, default_value_t = 1)]
+    client_threads: usize,
+    /// The upstream's runtime threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    upstream_threads: usize,
     /// cw-proxy's tokio worker threads (TOKIO_WORKER_THREADS; default: one per core).
     #[arg(long)]
     proxy_threads: Option<usize>,
@@ -57,7 +66,7 @@ struct ProxyArgs {
     #[arg(long, default_value_t = 5.0)]
     duration: f64,
     /// Rounds over all targets (figures are medians).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     rounds: usize,
     /// The many-connections count.
     #[arg(long, default_value_t = 64)]
@@ -81,7 +90,20 @@ struct ProxyArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let threads = match &cli.command {
+        Cmd::Proxy(args) => args.client_threads,
+        Cmd::Upstream { threads, .. } => *threads,
+    };
+    let mut builder = match threads {
+        1 => tokio::runtime::Builder::new_current_thread(),
+        0 => tokio::runtime::Builder::new_multi_thread(),
+        n => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.worker_threads(n);
+            builder
+        }
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("cw-bench: {e}");
@@ -89,7 +111,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Cmd::Upstream { ca_out, addr_out } => runtime.block_on(serve_upstream(ca_out, addr_out)),
+        Cmd::Upstream { ca_out, addr_out, .. } => runtime.block_on(serve_upstream(ca_out, addr_out)),
         Cmd::Proxy(args) => runtime.block_on(run_proxy(args)),
     };
     match result {
@@ -137,6 +159,8 @@ async fn run_proxy(args: ProxyArgs) -> Result<(), String> {
         cors_anywhere_js: args.cors_anywhere,
         nginx_workers: args.nginx_workers,
         proxy_threads: args.proxy_threads,
+        client_threads: args.client_threads,
+        upstream_threads: args.upstream_threads,
         warmup: seconds(args.warmup, "warmup")?,
         measure,
         rounds: args.rounds,
