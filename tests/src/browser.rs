@@ -28,6 +28,18 @@ pub struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // End the WebDriver session first so chromedriver quits Chromium: killing chromedriver alone
+        // leaves the browser running. Needs a multi-threaded runtime (every browser test uses one).
+        if let Ok(handle) = tokio::runtime::Handle::try_current()
+            && handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+        {
+            let client = self.client.clone();
+            tokio::task::block_in_place(|| {
+                handle.block_on(async {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+                })
+            });
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
