@@ -7,7 +7,7 @@
 //! - The simulator pins the client id, so a request only succeeds when the browser's `x-cw-client-id`
 //!   really reached ConnectWise as `clientId`.
 //!
-//! ```ignore
+//! ```text
 //! let stack = LiveStack::start("demo", "http://127.0.0.1:8080").await;
 //! // point the console at stack.proxy_url() and type stack.credentials() into its config bar
 //! stack.shutdown().await;
