@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod companies;
 pub mod contacts;
+pub mod lookups;
 pub mod paging;
 pub mod sites;
 pub mod system;
@@ -34,24 +35,31 @@ impl Cw {
         Self { transport: Rc::new(transport) }
     }
 
-    /// Sends a request; any non-2xx answer becomes an [`AppError`]. A 429 is retried (up to
-    /// [`RATE_LIMIT_RETRIES`] times) after the `Retry-After` CW gives, since CW did not process it.
-    pub async fn send(&self, request: Request) -> Result<Response, AppError> {
+    /// Sends a request and returns ConnectWise's answer whatever its status (for callers that read CW's
+    /// error body themselves, such as the onboarding run). A 429 is retried like [`Cw::send`] does; `Err` only
+    /// when there was no answer at all.
+    pub async fn send_any(&self, request: Request) -> Result<Response, AppError> {
         let mut attempt = 0;
         loop {
             let response = self.transport.send(request.clone()).await?;
-            if response.is_success() {
-                return Ok(response);
+            if response.status == 429 && attempt < RATE_LIMIT_RETRIES {
+                attempt += 1;
+                let wait = response.header("retry-after").and_then(|v| v.trim().parse::<i32>().ok()).unwrap_or(2);
+                transport::sleep_ms(wait.clamp(1, 30) * 1000).await;
+                continue;
             }
-            let error = AppError::from_status(response.status, &response.body, response.header("retry-after"));
-            match &error {
-                AppError::RateLimited { retry_after } if attempt < RATE_LIMIT_RETRIES => {
-                    attempt += 1;
-                    let wait = retry_after.unwrap_or(2).clamp(1, 30);
-                    transport::sleep_ms(wait as i32 * 1000).await;
-                }
-                _ => return Err(error),
-            }
+            return Ok(response);
+        }
+    }
+
+    /// Sends a request; any non-2xx answer becomes an [`AppError`]. A 429 is retried (up to
+    /// [`RATE_LIMIT_RETRIES`] times) after the `Retry-After` CW gives, since CW did not process it.
+    pub async fn send(&self, request: Request) -> Result<Response, AppError> {
+        let response = self.send_any(request).await?;
+        if response.is_success() {
+            Ok(response)
+        } else {
+            Err(AppError::from_status(response.status, &response.body, response.header("retry-after")))
         }
     }
 
