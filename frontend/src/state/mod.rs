@@ -5,7 +5,9 @@
 //! - [`toasts`]: the toast queue.
 //! - [`config`]: the config bar's fields and how they are stored.
 //! - [`list`]: search, virtual window and cursor math for the client list (pure, tested natively).
+//! - [`bulk_job`]: the bulk update job — records, log, counter, rate limit, stop/resume (pure, tested natively).
 
+pub mod bulk_job;
 pub mod config;
 pub mod list;
 pub mod primary;
