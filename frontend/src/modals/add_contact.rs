@@ -2,7 +2,7 @@
 //! made primary, the old primaries are cleared afterwards (CW does not do it), and the contacts are read
 //! back either way.
 
-use super::{check_field, text_field};
+use super::{check_field, form_actions, text_field};
 use crate::api::contacts;
 use crate::components::error_view::ErrorView;
 use crate::components::modal_frame::ModalFrame;
@@ -103,12 +103,7 @@ pub fn AddContactModal(
                 {text_field("ac-email", "Email", email, "email")}
                 {check_field("ac-primary", "Primary contact", primary_flag)}
                 {move || error.get().map(|e| view! { <ErrorView error=e compact=true /> })}
-                <div class="modal-actions">
-                    <button id="ac-cancel" type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button id="ac-save" type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Adding…" } else { "Add Contact" }}
-                    </button>
-                </div>
+                {form_actions(("ac-cancel", "ac-save"), ("Add Contact", "Adding…"), close, pending.into())}
             </form>
         </ModalFrame>
     }

@@ -1,7 +1,7 @@
 //! `#modal-edit-company`: name, phone, status (from `/company/companies/statuses`) and website, sent as
 //! one JSON Patch with only the changed fields.
 
-use super::{edited, text_field};
+use super::{edited, form_actions, text_field};
 use crate::api::companies;
 use crate::components::error_view::ErrorView;
 use crate::components::modal_frame::ModalFrame;
@@ -117,12 +117,7 @@ pub fn EditCompanyModal(
                 </div>
                 {text_field("ec-website", "Website", website, "text")}
                 {move || error.get().map(|e| view! { <ErrorView error=e compact=true /> })}
-                <div class="modal-actions">
-                    <button id="ec-cancel" type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button id="ec-save" type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Saving…" } else { "Save" }}
-                    </button>
-                </div>
+                {form_actions(("ec-cancel", "ec-save"), ("Save", "Saving…"), close, pending.into())}
             </form>
         </ModalFrame>
     }

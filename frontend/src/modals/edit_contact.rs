@@ -1,7 +1,7 @@
 //! `#modal-edit-contact`: first name, last name, title and the inactive flag, as one JSON Patch with
 //! only the changed fields.
 
-use super::{check_field, edited, text_field};
+use super::{check_field, edited, form_actions, text_field};
 use crate::api::contacts;
 use crate::components::error_view::ErrorView;
 use crate::components::modal_frame::ModalFrame;
@@ -80,12 +80,7 @@ pub fn EditContactModal(
                 {text_field("ect-title", "Title", title, "text")}
                 {check_field("ect-inactive", "Inactive", inactive)}
                 {move || error.get().map(|e| view! { <ErrorView error=e compact=true /> })}
-                <div class="modal-actions">
-                    <button id="ect-cancel" type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button id="ect-save" type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Saving…" } else { "Save" }}
-                    </button>
-                </div>
+                {form_actions(("ect-cancel", "ect-save"), ("Save", "Saving…"), close, pending.into())}
             </form>
         </ModalFrame>
     }

@@ -34,6 +34,26 @@ pub fn check_field(id: &'static str, label: &'static str, value: RwSignal<bool>)
     }
 }
 
+/// A dialog's Cancel and submit buttons; the submit button is disabled and shows `busy` while the write is
+/// in flight.
+pub fn form_actions(
+    ids: (&'static str, &'static str),
+    labels: (&'static str, &'static str),
+    close: Callback<()>,
+    pending: Signal<bool>,
+) -> impl IntoView {
+    let (cancel_id, submit_id) = ids;
+    let (idle, busy) = labels;
+    view! {
+        <div class="modal-actions">
+            <button id=cancel_id type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
+            <button id=submit_id type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                {move || if pending.get() { busy } else { idle }}
+            </button>
+        </div>
+    }
+}
+
 /// The edited value of an optional text field: unchanged when left empty and it was empty before.
 pub fn edited(before: &Option<String>, typed: &str) -> Option<String> {
     let typed = typed.trim();
