@@ -345,17 +345,7 @@ impl Store {
         if !errors.is_empty() {
             return Err(CwError::Invalid { resource, errors });
         }
-        self.finish(coll, &mut rec);
-        let problems = self.validate_record(coll, &rec, Some(id));
-        if !problems.is_empty() {
-            return Err(CwError::Invalid { resource, errors: problems });
-        }
-        self.touch(&mut rec);
-        if coll == Coll::Contacts {
-            self.finish_comm_items(&mut rec, id);
-        }
-        self.table_mut(coll).rows.insert(id, rec);
-        self.after_write(coll, id, Some(&original));
+        self.store_update(coll, id, rec, &original)?;
         if let Some(choice) = default_contact {
             self.make_only_default(id, choice);
         }

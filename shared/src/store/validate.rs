@@ -145,7 +145,6 @@ impl Store {
 
     /// `PUT /…/{id}`: replaces every writable field; POST-only fields are refused.
     pub(crate) fn put(&mut self, coll: Coll, scope: Scope, id: i64, body: Option<&str>) -> Result<Value, CwError> {
-        let resource = coll.resource();
         let original = self.get(coll, id).cloned().expect("checked by the caller");
         let mut rec = self.read_body(coll, scope, body, false)?;
         for keep in ["id", "_info", "types", "company", "defaultContact", "site"] {
@@ -175,18 +174,31 @@ impl Store {
             }
         }
         self.defaults(coll, &mut rec);
+        self.store_update(coll, id, rec, &original)?;
+        Ok(self.get(coll, id).cloned().expect("stored"))
+    }
+
+    /// The last step of every update (PUT and PATCH): re-validate the whole record as CW does, then
+    /// stamp it, store it and update what depends on it (`defaultContact`, communication item ids).
+    pub(crate) fn store_update(
+        &mut self,
+        coll: Coll,
+        id: i64,
+        mut rec: Value,
+        original: &Value,
+    ) -> Result<(), CwError> {
         self.finish(coll, &mut rec);
         let problems = self.validate_record(coll, &rec, Some(id));
         if !problems.is_empty() {
-            return Err(CwError::Invalid { resource, errors: problems });
+            return Err(CwError::Invalid { resource: coll.resource(), errors: problems });
         }
         self.touch(&mut rec);
         if coll == Coll::Contacts {
             self.finish_comm_items(&mut rec, id);
         }
         self.table_mut(coll).rows.insert(id, rec);
-        self.after_write(coll, id, Some(&original));
-        Ok(self.get(coll, id).cloned().expect("stored"))
+        self.after_write(coll, id, Some(original));
+        Ok(())
     }
 
     /// Values CW fills in when a record is created without them.
