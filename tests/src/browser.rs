@@ -54,7 +54,7 @@ pub async fn start() -> Browser {
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let port = free_port();
-    let driver = Command::new(&chromedriver)
+    let mut driver = Command::new(&chromedriver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -72,7 +72,11 @@ pub async fn start() -> Browser {
             ClientBuilder::new(connector).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await;
         match attempt {
             Ok(client) => return Browser { client, driver },
-            Err(e) if Instant::now() > deadline => panic!("chromedriver did not accept a session: {e}"),
+            Err(e) if Instant::now() > deadline => {
+                let _ = driver.kill();
+                let _ = driver.wait();
+                panic!("chromedriver did not accept a session: {e}")
+            }
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
