@@ -4,6 +4,7 @@
 //!   `cw_shared::store` over HTTPS on loopback and returns a [`sim::SimHandle`] (address, CA PEM, recorded
 //!   requests, run-time faults). The `cw-sim` binary is a thin `main` over it.
 //! - [`dist_server`]: a static file server for the console's built `dist/` (`cw-dist`, browser tests).
+//! - [`benchmarks_md`]: the one writer of BENCHMARKS.md sections, shared by both benchmarks.
 //! - [`bench`]: the benchmarks `cargo xtask bench` runs through `cw-bench`.
 //! - [`frontend_bench`]: `cargo xtask bench frontend` through `cw-bench-frontend`: the console's size,
 //!   first list, live load of 10,000 companies and search latency in headless Chromium.
@@ -16,6 +17,7 @@
 //! `demo`, public key `demo-public`, private key `demo-private`, any UUID as client id.
 
 pub mod bench;
+pub mod benchmarks_md;
 pub mod browser;
 pub mod dist_server;
 pub mod frontend_bench;

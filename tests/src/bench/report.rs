@@ -352,36 +352,9 @@ impl Report {
     }
 }
 
-/// Replaces the `## cw-proxy` section of a BENCHMARKS.md text (up to the next `## ` heading) with
-/// `section`, or appends it; other sections stay as they are. An empty document gets a title first.
+/// Replaces the `## cw-proxy` section of a BENCHMARKS.md text with `section`, or appends it.
 pub fn replace_section(doc: &str, section: &str) -> String {
-    let section = section.trim_end_matches('\n');
-    if doc.trim().is_empty() {
-        return format!(
-            "# Benchmarks\n\nMeasured with `cargo xtask bench`; each section is rewritten by its own benchmark.\n\n{section}\n"
-        );
-    }
-    let lines: Vec<&str> = doc.lines().collect();
-    let is_h2 = |l: &str| l.starts_with("## ");
-    let Some(start) = lines.iter().position(|l| l.trim_end() == HEADING) else {
-        return format!("{}\n\n{section}\n", doc.trim_end_matches('\n'));
-    };
-    let end = lines[start + 1..].iter().position(|l| is_h2(l)).map_or(lines.len(), |i| start + 1 + i);
-    let mut out = String::new();
-    for line in &lines[..start] {
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push_str(section);
-    out.push('\n');
-    if end < lines.len() {
-        out.push('\n');
-        for line in &lines[end..] {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
+    crate::benchmarks_md::replace_section(doc, HEADING, section)
 }
 
 /// "1 thread", "2 threads"; 0 means one per core.
@@ -405,16 +378,7 @@ fn secs_f(d: Duration) -> f64 {
 
 /// `12,345` (rounded).
 pub fn thousands(x: f64) -> String {
-    let n = x.round().max(0.0) as u64;
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::benchmarks_md::thousands(x.round().max(0.0) as u64)
 }
 
 /// Milliseconds: 3 decimals below 10 ms, 1 above.

@@ -341,28 +341,9 @@ pub fn render(r: &Results, m: &Machine) -> String {
     s
 }
 
-/// Replaces this benchmark's section of a BENCHMARKS.md text (from [`HEADING`] up to the next `## `
-/// heading) with `section`, or appends it; other sections stay as they are.
+/// Replaces this benchmark's section of a BENCHMARKS.md text (from [`HEADING`]) with `section`, or appends it.
 pub fn replace_section(doc: &str, section: &str) -> String {
-    let section = section.trim_end_matches('\n');
-    if doc.trim().is_empty() {
-        return format!(
-            "# Benchmarks\n\nMeasured with `cargo xtask bench`; each section is rewritten by its own benchmark.\n\n{section}\n"
-        );
-    }
-    let lines: Vec<&str> = doc.lines().collect();
-    let Some(start) = lines.iter().position(|l| l.trim_end() == HEADING) else {
-        return format!("{}\n\n{section}\n", doc.trim_end_matches('\n'));
-    };
-    let end = lines[start + 1..].iter().position(|l| l.starts_with("## ")).map_or(lines.len(), |i| start + 1 + i);
-    let mut out = lines[..start].iter().map(|l| format!("{l}\n")).collect::<String>();
-    out.push_str(section);
-    out.push('\n');
-    if end < lines.len() {
-        out.push('\n');
-        out.extend(lines[end..].iter().map(|l| format!("{l}\n")));
-    }
-    out
+    crate::benchmarks_md::replace_section(doc, HEADING, section)
 }
 
 /// "12.3 ms" below 10 s ("0.85 ms" below 1 ms), else "12.3 s".
@@ -389,15 +370,7 @@ pub fn kb(bytes: u64) -> String {
 
 /// "10,000".
 pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::benchmarks_md::thousands(n as u64)
 }
 
 /// The longest queries typed (the words), quoted: "`harbor legal`, `inc`".
