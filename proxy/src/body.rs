@@ -27,25 +27,25 @@ pub fn empty() -> ProxyBody {
     Empty::new().map_err(|never| match never {}).boxed_unsync()
 }
 
-/// Applies `--max-body` to the browser's body before anything is sent upstream.
+/// Reads the browser's body whole, within `--max-body` bytes and `--body-timeout`, before anything is
+/// sent upstream.
 ///
-/// With a `Content-Length` (what browsers send for `fetch` bodies) the length is checked up front and
-/// the body is then streamed; hyper guarantees it cannot grow past the declared length. A chunked body
-/// has no declared length, so it is read into memory up to the limit first: a body over the limit is
-/// refused before ConnectWise sees a single byte.
-pub async fn limit_request_body(body: Incoming, max: u64) -> Result<ProxyBody, ProxyError> {
-    match body.size_hint().exact() {
-        Some(len) if len > max => Err(ProxyError::PayloadTooLarge { limit: max }),
-        Some(0) => Ok(empty()),
-        Some(_) => Ok(body.map_err(BoxError::from).boxed_unsync()),
-        None => {
-            let limit = usize::try_from(max).unwrap_or(usize::MAX);
-            match Limited::new(body, limit).collect().await {
-                Ok(collected) => Ok(full(collected.to_bytes())),
-                Err(err) if err.is::<LengthLimitError>() => Err(ProxyError::PayloadTooLarge { limit: max }),
-                Err(_) => Err(ProxyError::BodyRead),
-            }
-        }
+/// A declared `Content-Length` over the limit is refused at once; a chunked body is cut off at the
+/// limit. Reading it whole first means a slow or oversized body never holds a connection to
+/// ConnectWise (whose bodies are small JSON documents) and ConnectWise always gets a `Content-Length`.
+pub async fn read_request_body(body: Incoming, max: u64, timeout: Duration) -> Result<ProxyBody, ProxyError> {
+    if body.size_hint().exact().is_some_and(|len| len > max) {
+        return Err(ProxyError::PayloadTooLarge { limit: max });
+    }
+    if body.is_end_stream() {
+        return Ok(empty());
+    }
+    let limit = usize::try_from(max).unwrap_or(usize::MAX);
+    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+        Err(_elapsed) => Err(ProxyError::BodyTimeout),
+        Ok(Ok(collected)) => Ok(full(collected.to_bytes())),
+        Ok(Err(err)) if err.is::<LengthLimitError>() => Err(ProxyError::PayloadTooLarge { limit: max }),
+        Ok(Err(_)) => Err(ProxyError::BodyRead),
     }
 }
 
@@ -63,20 +63,28 @@ impl std::error::Error for BodyStalled {}
 
 /// Wraps an upstream body so that a pause longer than `idle` between frames ends it with an error
 /// (the browser then sees a truncated response rather than a connection that never finishes).
-pub struct IdleTimeoutBody<B> {
+///
+/// It can also hold something until the body is dropped (`H`: the upstream request's capacity slots).
+pub struct IdleTimeoutBody<B, H = ()> {
     inner: B,
     idle: Duration,
     sleep: Pin<Box<Sleep>>,
+    _held: H,
 }
 
 impl<B> IdleTimeoutBody<B> {
     /// Starts the idle clock now.
     pub fn new(inner: B, idle: Duration) -> Self {
-        Self { inner, idle, sleep: Box::pin(tokio::time::sleep(idle)) }
+        Self { inner, idle, sleep: Box::pin(tokio::time::sleep(idle)), _held: () }
+    }
+
+    /// Keeps `held` alive until the body is dropped.
+    pub fn holding<H>(self, held: H) -> IdleTimeoutBody<B, H> {
+        IdleTimeoutBody { inner: self.inner, idle: self.idle, sleep: self.sleep, _held: held }
     }
 }
 
-impl<B> Body for IdleTimeoutBody<B>
+impl<B, H: Unpin> Body for IdleTimeoutBody<B, H>
 where
     B: Body<Data = Bytes> + Unpin,
     B::Error: Into<BoxError>,

@@ -19,8 +19,26 @@ pub const DEFAULT_MAX_BODY: u64 = 1024 * 1024;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// The longest a TCP connect to ConnectWise may take (capped by `--timeout`).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a browser may take to send its request headers (slow-loris protection).
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Seconds a new connection has to deliver its first complete request head (slow-loris protection).
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+/// Seconds an idle keep-alive connection is kept open between requests.
+pub const DEFAULT_KEEP_ALIVE_TIMEOUT_SECS: u64 = 30;
+/// Seconds the browser has to send a whole request body.
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
+/// Browser connections served at once; more are answered 503 and closed.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Requests forwarded to ConnectWise at once (queued or in progress); more get 503.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 1024;
+/// Connections (and so concurrent requests) to one ConnectWise host.
+pub const DEFAULT_MAX_UPSTREAM_PER_HOST: usize = 64;
+/// The largest request head (request line plus headers), in bytes.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 16 * 1024;
+/// The most request headers accepted.
+pub const DEFAULT_MAX_HEADERS: usize = 64;
+/// The smallest `--max-header-bytes` (hyper's smallest read buffer).
+pub const MIN_HEADER_BYTES: usize = 8 * 1024;
+/// The largest `--max-header-bytes`.
+pub const MAX_HEADER_BYTES: usize = 1024 * 1024;
 /// How long a shutdown waits for in-flight requests before giving up on them.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// How long an idle pooled connection to ConnectWise is kept.
@@ -76,6 +94,61 @@ pub struct Args {
     #[arg(long, env = "CW_PROXY_TIMEOUT", value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS)]
     pub timeout: u64,
 
+    /// Worker threads, each with its own event loop and upstream pool (0: one per core).
+    #[arg(long, env = "CW_PROXY_WORKERS", value_name = "N", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Browser connections served at once; a connection beyond this is answered 503 with Retry-After
+    /// and closed.
+    #[arg(long, env = "CW_PROXY_MAX_CONNECTIONS", value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+
+    /// Requests forwarded to ConnectWise at once, waiting for a connection or in progress; beyond
+    /// this a request is answered 503 with Retry-After before anything is sent.
+    #[arg(long, env = "CW_PROXY_MAX_IN_FLIGHT", value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT)]
+    pub max_in_flight: usize,
+
+    /// Connections to one ConnectWise host (shared by all workers); further requests wait for one
+    /// (up to --timeout, then 503).
+    #[arg(
+        long,
+        env = "CW_PROXY_MAX_UPSTREAM_PER_HOST",
+        value_name = "N",
+        default_value_t = DEFAULT_MAX_UPSTREAM_PER_HOST
+    )]
+    pub max_upstream_per_host: usize,
+
+    /// Seconds a new connection has to send its first complete request head; then it is closed.
+    #[arg(
+        long,
+        env = "CW_PROXY_HEADER_READ_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = DEFAULT_HEADER_READ_TIMEOUT_SECS
+    )]
+    pub header_read_timeout: u64,
+
+    /// Seconds an idle keep-alive connection may wait for its next complete request head; then it is
+    /// closed.
+    #[arg(
+        long,
+        env = "CW_PROXY_KEEP_ALIVE_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = DEFAULT_KEEP_ALIVE_TIMEOUT_SECS
+    )]
+    pub keep_alive_timeout: u64,
+
+    /// Seconds the browser has to send a whole request body; then 408.
+    #[arg(long, env = "CW_PROXY_BODY_TIMEOUT", value_name = "SECS", default_value_t = DEFAULT_BODY_TIMEOUT_SECS)]
+    pub body_timeout: u64,
+
+    /// Largest request head (request line plus headers) in bytes; larger ones get 431.
+    #[arg(long, env = "CW_PROXY_MAX_HEADER_BYTES", value_name = "BYTES", default_value_t = DEFAULT_MAX_HEADER_BYTES)]
+    pub max_header_bytes: usize,
+
+    /// Most request headers accepted; more get 431.
+    #[arg(long, env = "CW_PROXY_MAX_HEADERS", value_name = "N", default_value_t = DEFAULT_MAX_HEADERS)]
+    pub max_headers: usize,
+
     /// Server-held mode: a TOML file with host, company_id, public_key, private_key, client_id and
     /// access_token. The browser then sends no ConnectWise secrets, only x-cw-proxy-token.
     #[arg(long, env = "CW_PROXY_CREDENTIALS", value_name = "FILE")]
@@ -99,8 +172,24 @@ pub struct Config {
     pub timeout: Duration,
     /// TCP connect timeout to ConnectWise.
     pub connect_timeout: Duration,
-    /// Browser header read timeout.
+    /// Worker threads (at least 1).
+    pub workers: usize,
+    /// Concurrent browser connections.
+    pub max_connections: usize,
+    /// Requests forwarded at once.
+    pub max_in_flight: usize,
+    /// Connections to one ConnectWise host.
+    pub max_upstream_per_host: usize,
+    /// A new connection's first request head must be complete within this.
     pub header_read_timeout: Duration,
+    /// An idle keep-alive connection's next request head must be complete within this.
+    pub keep_alive_timeout: Duration,
+    /// A request body must arrive within this.
+    pub body_timeout: Duration,
+    /// Largest request head in bytes.
+    pub max_header_bytes: usize,
+    /// Most request headers.
+    pub max_headers: usize,
     /// How long shutdown waits for in-flight requests.
     pub shutdown_grace: Duration,
     /// Idle pooled upstream connections are closed after this.
@@ -141,8 +230,31 @@ impl Args {
         if self.max_body == 0 {
             problems.push("--max-body must be at least 1 byte".to_owned());
         }
-        if self.timeout == 0 {
-            problems.push("--timeout must be at least 1 second".to_owned());
+        for (flag, value) in [
+            ("--timeout", self.timeout),
+            ("--header-read-timeout", self.header_read_timeout),
+            ("--keep-alive-timeout", self.keep_alive_timeout),
+            ("--body-timeout", self.body_timeout),
+        ] {
+            if value == 0 {
+                problems.push(format!("{flag} must be at least 1 second"));
+            }
+        }
+        for (flag, value) in [
+            ("--max-connections", self.max_connections),
+            ("--max-in-flight", self.max_in_flight),
+            ("--max-upstream-per-host", self.max_upstream_per_host),
+            ("--max-headers", self.max_headers),
+        ] {
+            if value == 0 {
+                problems.push(format!("{flag} must be at least 1"));
+            }
+        }
+        if !(MIN_HEADER_BYTES..=MAX_HEADER_BYTES).contains(&self.max_header_bytes) {
+            problems.push(format!(
+                "--max-header-bytes must be between {MIN_HEADER_BYTES} and {MAX_HEADER_BYTES} (got {})",
+                self.max_header_bytes
+            ));
         }
         let credentials = match &self.credentials {
             Some(path) => ServerCredentials::load(path).map_err(|e| problems.extend(e)).ok(),
@@ -169,7 +281,18 @@ impl Args {
                 max_body: self.max_body,
                 timeout,
                 connect_timeout: CONNECT_TIMEOUT.min(timeout),
-                header_read_timeout: HEADER_READ_TIMEOUT,
+                workers: match self.workers {
+                    0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    n => n,
+                },
+                max_connections: self.max_connections,
+                max_in_flight: self.max_in_flight,
+                max_upstream_per_host: self.max_upstream_per_host,
+                header_read_timeout: Duration::from_secs(self.header_read_timeout),
+                keep_alive_timeout: Duration::from_secs(self.keep_alive_timeout),
+                body_timeout: Duration::from_secs(self.body_timeout),
+                max_header_bytes: self.max_header_bytes,
+                max_headers: self.max_headers,
                 shutdown_grace: SHUTDOWN_GRACE,
                 pool_idle_timeout: POOL_IDLE_TIMEOUT,
                 credentials,
@@ -215,6 +338,10 @@ mod tests {
         assert_eq!(config.max_body, 1024 * 1024);
         assert_eq!(config.timeout, Duration::from_secs(30));
         assert!(config.credentials.is_none());
+        assert!(config.workers >= 1);
+        assert_eq!(config.max_connections, DEFAULT_MAX_CONNECTIONS);
+        assert_eq!(config.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(config.keep_alive_timeout, Duration::from_secs(30));
     }
 
     #[test]
@@ -230,11 +357,15 @@ mod tests {
             "0",
             "--timeout",
             "0",
+            "--max-in-flight",
+            "0",
+            "--max-header-bytes",
+            "100",
             "--credentials",
             "/nonexistent/creds.toml",
         ]);
         let err = args.validate().unwrap_err();
-        assert_eq!(err.problems.len(), 6, "{err}");
+        assert_eq!(err.problems.len(), 8, "{err}");
         let text = err.to_string();
         assert!(text.starts_with("invalid configuration:\n  - --allow-host"), "{text}");
     }

@@ -5,7 +5,7 @@
 //! secrets); a host name appears only after it passed the syntax check.
 
 use crate::body::{self, ProxyBody};
-use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::{Response, StatusCode};
 use std::fmt;
 
@@ -57,7 +57,23 @@ pub enum ProxyError {
     },
     /// ConnectWise did not answer within `--timeout`.
     UpstreamTimeout,
+    /// The browser did not send its whole body within `--body-timeout`.
+    BodyTimeout,
+    /// A capacity limit is reached; the browser should retry after [`RETRY_AFTER_SECS`].
+    Busy(BusyLimit),
 }
+
+/// Which capacity limit turned a request away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusyLimit {
+    /// `--max-in-flight` requests are already being forwarded.
+    InFlight,
+    /// Every one of `--max-upstream-per-host` connections to this host stayed busy for `--timeout`.
+    UpstreamConnections,
+}
+
+/// The `Retry-After` of a 503, in seconds.
+pub const RETRY_AFTER_SECS: u32 = 1;
 
 impl ProxyError {
     /// The HTTP status this error is answered with.
@@ -75,6 +91,8 @@ impl ProxyError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UpstreamUnreachable { .. } => StatusCode::BAD_GATEWAY,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -95,6 +113,8 @@ impl ProxyError {
             Self::BodyRead => "BodyReadFailed",
             Self::UpstreamUnreachable { .. } => "UpstreamUnreachable",
             Self::UpstreamTimeout => "UpstreamTimeout",
+            Self::BodyTimeout => "BodyTimeout",
+            Self::Busy(_) => "ProxyBusy",
         }
     }
 
@@ -114,8 +134,14 @@ impl ProxyError {
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Self::MethodNotAllowed { allow } = self {
-            headers.insert(ALLOW, HeaderValue::from_static(allow));
+        match self {
+            Self::MethodNotAllowed { allow } => {
+                headers.insert(ALLOW, HeaderValue::from_static(allow));
+            }
+            Self::Busy(_) => {
+                headers.insert(RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+            }
+            _ => {}
         }
         response
     }
@@ -152,6 +178,15 @@ impl fmt::Display for ProxyError {
                 write!(f, "cw-proxy: ConnectWise could not be reached: {reason}")
             }
             Self::UpstreamTimeout => f.write_str("cw-proxy: ConnectWise did not answer in time (--timeout)"),
+            Self::BodyTimeout => f.write_str("cw-proxy: the request body did not arrive in time (--body-timeout)"),
+            Self::Busy(BusyLimit::InFlight) => {
+                write!(f, "cw-proxy: too many requests in progress (--max-in-flight); retry in {RETRY_AFTER_SECS} s")
+            }
+            Self::Busy(BusyLimit::UpstreamConnections) => write!(
+                f,
+                "cw-proxy: every connection to this ConnectWise host stayed busy (--max-upstream-per-host); \
+                 retry in {RETRY_AFTER_SECS} s"
+            ),
         }
     }
 }
@@ -187,5 +222,15 @@ mod tests {
         assert_eq!(ProxyError::PayloadTooLarge { limit: 1 }.status(), 413);
         assert_eq!(ProxyError::UpstreamTimeout.status(), 504);
         assert_eq!(ProxyError::UpstreamUnreachable { reason: "x", detail: String::new() }.status(), 502);
+        assert_eq!(ProxyError::BodyTimeout.status(), 408);
+    }
+
+    #[test]
+    fn busy_answers_carry_retry_after() {
+        for limit in [BusyLimit::InFlight, BusyLimit::UpstreamConnections] {
+            let response = ProxyError::Busy(limit).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()[RETRY_AFTER], "1");
+        }
     }
 }

@@ -7,13 +7,16 @@
 //!
 //! What lives where, in the order a request meets it:
 //!
-//! - [`server`]: the accept loop ([`run`]) and graceful shutdown; `main.rs` only parses flags and calls it.
+//! - [`server`]: the workers (one single-threaded event loop per core), their accept loops ([`run`]) and
+//!   graceful shutdown; `main.rs` only parses flags and calls it. [`connection`]: one browser
+//!   connection's header-read and keep-alive deadlines, and the 503 past `--max-connections`.
 //! - [`pipeline`]: one request through the fixed phases, and the one place errors become responses.
 //! - [`request_check`] (validate): routing, path traversal, `Host` header, `x-cw-*` header shapes.
 //! - [`authorize`]: browser-sent or server-held ([`credentials`]) ConnectWise credentials;
 //!   [`host_policy`] decides which hosts (and, at connect time, which addresses) are allowed.
 //! - [`strip`]: the request-header allowlist and response-header hygiene.
-//! - [`upstream`]: the pooled HTTPS client (timeouts, no redirects); [`body`]: size limit and idle timeout.
+//! - [`upstream`]: the pooled HTTPS client (timeouts, no redirects, in-flight and per-host connection
+//!   limits); [`body`]: size limit, body timeout and idle timeout.
 //! - [`cors`] and [`origin_policy`]: preflights and CORS headers.
 //! - [`logging`]: one line per request; [`error`]: [`ProxyError`] → status + ConnectWise-shaped JSON.
 //! - [`config`]: the command line ([`Args`]) validated into a [`Config`]; [`healthz`]: `GET /healthz`.
@@ -21,6 +24,7 @@
 pub mod authorize;
 pub mod body;
 pub mod config;
+pub mod connection;
 pub mod cors;
 pub mod credentials;
 pub mod error;

@@ -5,7 +5,8 @@ use cw_proxy::{Args, logging, run};
 use std::process::ExitCode;
 use tokio::net::TcpListener;
 
-#[tokio::main]
+/// The runtime here is worker 0's; `run` starts the other workers on threads of their own.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = Args::parse();
     let config = match args.validate() {

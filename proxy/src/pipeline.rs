@@ -19,7 +19,7 @@ use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, HeaderValue, ORIGIN};
 use hyper::{Method, Request, Response, Uri};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Methods forwarded to ConnectWise.
 const FORWARDED_METHODS: [Method; 5] = [Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE];
@@ -39,6 +39,8 @@ pub struct State {
     pub upstream: Upstream,
     /// `--max-body`.
     pub max_body: u64,
+    /// `--body-timeout`.
+    pub body_timeout: Duration,
     /// The listening port when bound to loopback: then the `Host` header must name loopback.
     pub loopback_port: Option<u16>,
 }
@@ -90,10 +92,10 @@ async fn serve(
     let uri: Uri = format!("https://{authority}/v4_6_release/apis/3.0/{rest}")
         .parse()
         .map_err(|_| ProxyError::InvalidPath("does not form a valid ConnectWise URL"))?;
-    log.set_cw_host(authority);
+    log.set_cw_host(authority.clone());
     let (parts, incoming) = request.into_parts();
     let mut headers = strip::upstream_request_headers(&parts.headers, &credentials);
-    let body = body::limit_request_body(incoming, state.max_body).await?;
+    let body = body::read_request_body(incoming, state.max_body, state.body_timeout).await?;
     if body.is_end_stream() && matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
         // hyper omits the length of an empty body; IIS (ConnectWise) answers 411 without one.
         headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
@@ -102,7 +104,7 @@ async fn serve(
     *upstream_request.method_mut() = parts.method;
     *upstream_request.uri_mut() = uri;
     *upstream_request.headers_mut() = headers;
-    let mut response = state.upstream.send(upstream_request).await?;
+    let mut response = state.upstream.send(&authority, upstream_request).await?;
     strip::clean_response_headers(response.headers_mut());
     Ok(response)
 }

@@ -1,25 +1,35 @@
-//! The accept loop and graceful shutdown.
+//! The workers, their accept loops and graceful shutdown.
+//!
+//! `--workers` event loops, each a single-threaded tokio runtime on its own thread, accept from the
+//! same listening socket. A connection, the requests on it and the pooled upstream connections they
+//! use all stay on one thread: no wake-ups across threads, no work stealing, no contended locks on
+//! the hot path. What the workers share is read-only (policies, credentials) or a counter (the
+//! connection and in-flight limits).
 
 use crate::config::Config;
+use crate::connection::{self, Deadline, Tracked};
 use crate::host_policy::GuardedResolver;
 use crate::pipeline::{self, State};
-use crate::upstream::Upstream;
+use crate::upstream::{Limits, Upstream};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
 
-/// The largest request head (request line plus headers) accepted from a browser.
-const MAX_REQUEST_HEAD: usize = 64 * 1024;
+/// hyper's read buffer limit: the largest head allowed plus room to read ahead into a body.
+const MAX_READ_BUFFER: usize = 64 * 1024;
 
-/// Serves on `listener` until `shutdown` completes, then stops accepting (new connections are
-/// refused), lets in-flight requests finish (up to `config.shutdown_grace`) and returns.
+/// Serves on `listener` with `config.workers` workers until `shutdown` completes, then stops
+/// accepting (new connections are refused), lets in-flight requests finish (up to
+/// `config.shutdown_grace`) and returns. The calling task is worker 0; the others get threads.
 pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Output = ()>) -> io::Result<()> {
     let local = listener.local_addr()?;
     let loopback = local.ip().is_loopback();
@@ -34,30 +44,83 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
             tracing::warn!("the credentials file is readable by other users; consider chmod 600");
         }
     }
-    let hosts = Arc::new(config.hosts.clone());
-    let upstream = Upstream::new(&config, GuardedResolver::system(hosts));
-    let state = Arc::new(State {
-        hosts: config.hosts,
-        origins: config.origins,
-        credentials: config.credentials,
-        upstream,
-        max_body: config.max_body,
+    let shared = Arc::new(Shared {
+        limits: Limits::new(&config),
+        config,
+        connections: AtomicUsize::new(0),
         loopback_port: loopback.then_some(local.port()),
     });
+    let mode = if shared.config.credentials.is_some() { "proxy" } else { "browser" };
+    tracing::info!(listen = %local, credentials = %mode, workers = shared.config.workers, "cw-proxy listening");
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let listener = listener.into_std()?;
+    let mut others = Vec::new();
+    for index in 1..shared.config.workers {
+        let (listener, shared, stop) = (listener.try_clone()?, shared.clone(), stop_rx.clone());
+        let (done_tx, done_rx) = oneshot::channel::<io::Result<()>>();
+        std::thread::Builder::new().name(format!("cw-proxy-worker-{index}")).spawn(move || {
+            let result = tokio::runtime::Builder::new_current_thread().enable_all().build().and_then(|runtime| {
+                runtime.block_on(async { worker(TcpListener::from_std(listener)?, shared, stop).await })
+            });
+            let _ = done_tx.send(result);
+        })?;
+        others.push(done_rx);
+    }
+    let own = worker(TcpListener::from_std(listener)?, shared.clone(), stop_rx);
+    tokio::pin!(own);
+    tokio::pin!(shutdown);
+    let own_result = tokio::select! {
+        result = &mut own => result,
+        () = &mut shutdown => {
+            let _ = stop_tx.send(true);
+            own.await
+        }
+    };
+    let _ = stop_tx.send(true);
+    for done in others {
+        done.await.unwrap_or(Ok(()))?;
+    }
+    own_result?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// What every worker reads.
+struct Shared {
+    config: Config,
+    limits: Arc<Limits>,
+    /// Browser connections open now, over all workers.
+    connections: AtomicUsize,
+    loopback_port: Option<u16>,
+}
+
+/// One worker: accepts until `stop`, then drains its connections gracefully.
+async fn worker(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) -> io::Result<()> {
+    let config = &shared.config;
+    let resolver = GuardedResolver::system(Arc::new(config.hosts.clone()));
+    let state = Arc::new(State {
+        hosts: config.hosts.clone(),
+        origins: config.origins.clone(),
+        credentials: config.credentials.clone(),
+        upstream: Upstream::new(config, resolver, shared.limits.clone()),
+        max_body: config.max_body,
+        body_timeout: config.body_timeout,
+        loopback_port: shared.loopback_port,
+    });
     let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(config.header_read_timeout)
-        .max_buf_size(MAX_REQUEST_HEAD)
+    // The deadlines are the connection's own (see `connection`), not hyper's per-request timer.
+    http.header_read_timeout(None)
+        .max_buf_size(MAX_READ_BUFFER.max(config.max_header_bytes))
+        .max_header_size(config.max_header_bytes)
+        .max_headers(config.max_headers)
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
-    let mode = if state.credentials.is_some() { "proxy" } else { "browser" };
-    tracing::info!(listen = %local, credentials = %mode, "cw-proxy listening");
-    tokio::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let (stream, _peer) = match accepted {
-                    Ok(accepted) => accepted,
+                let stream = match accepted {
+                    Ok((stream, _peer)) => stream,
                     Err(err) => {
                         // Typically EMFILE: back off instead of spinning.
                         tracing::warn!(error = %err, "accept failed");
@@ -65,20 +128,14 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
                         continue;
                     }
                 };
-                let _ = stream.set_nodelay(true);
-                let state = state.clone();
-                let service = service_fn(move |request| {
-                    let state = state.clone();
-                    async move { Ok::<_, Infallible>(pipeline::handle(state, request).await) }
-                });
-                let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-                tokio::spawn(async move {
-                    if let Err(err) = connection.await {
-                        tracing::debug!(error = %err, "connection ended with an error");
-                    }
-                });
+                let Some(open) = OpenConnection::claim(&shared) else {
+                    tracing::warn!(max = config.max_connections, "connection refused: --max-connections reached");
+                    tokio::spawn(connection::refuse(stream));
+                    continue;
+                };
+                serve(stream, open, &state, &http, &graceful, config);
             }
-            () = &mut shutdown => break,
+            () = stopped(&mut stop) => break,
         }
     }
     drop(listener);
@@ -86,6 +143,75 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
     if tokio::time::timeout(config.shutdown_grace, graceful.shutdown()).await.is_err() {
         tracing::warn!(grace_secs = config.shutdown_grace.as_secs(), "in-flight requests did not finish in time");
     }
-    tracing::info!("stopped");
     Ok(())
+}
+
+/// Completes once the stop flag is set (or its sender is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
+}
+
+/// Serves one browser connection on its own task until it ends or misses its deadline.
+fn serve(
+    stream: TcpStream,
+    open: OpenConnection,
+    state: &Arc<State>,
+    http: &http1::Builder,
+    graceful: &GracefulShutdown,
+    config: &Config,
+) {
+    let _ = stream.set_nodelay(true);
+    let deadline = Deadline::new(config.header_read_timeout, config.keep_alive_timeout);
+    let service = {
+        let (state, deadline) = (state.clone(), deadline.clone());
+        service_fn(move |request| {
+            deadline.request_started();
+            let (state, deadline) = (state.clone(), deadline.clone());
+            async move { Ok::<_, Infallible>(pipeline::handle(state, request).await.map(|b| Tracked::new(b, deadline))) }
+        })
+    };
+    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+    tokio::spawn(async move {
+        let _open = open;
+        tokio::pin!(connection);
+        let mut check = match deadline.next_check() {
+            Some(at) => Box::pin(tokio::time::sleep_until(at)),
+            None => return,
+        };
+        loop {
+            tokio::select! {
+                biased;
+                ended = &mut connection => {
+                    if let Err(err) = ended {
+                        tracing::debug!(error = %err, "connection ended with an error");
+                    }
+                    return;
+                }
+                () = &mut check => match deadline.next_check() {
+                    Some(at) => check.as_mut().reset(at),
+                    None => {
+                        tracing::debug!("connection closed: no complete request head in time");
+                        return;
+                    }
+                },
+            }
+        }
+    });
+}
+
+/// A place under `--max-connections`, given back when the connection ends.
+struct OpenConnection(Arc<Shared>);
+
+impl OpenConnection {
+    fn claim(shared: &Arc<Shared>) -> Option<OpenConnection> {
+        let open = shared.connections.fetch_add(1, Ordering::AcqRel);
+        let claimed = OpenConnection(shared.clone());
+        (open < shared.config.max_connections).then_some(claimed)
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::AcqRel);
+    }
 }

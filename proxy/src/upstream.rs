@@ -8,7 +8,7 @@
 
 use crate::body::{IdleTimeoutBody, ProxyBody};
 use crate::config::Config;
-use crate::error::ProxyError;
+use crate::error::{BusyLimit, ProxyError};
 use crate::host_policy::{GuardedResolver, NonPublicAddress};
 use http_body_util::BodyExt;
 use hyper::{Request, Response};
@@ -17,24 +17,31 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::CertificateDer;
+use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::io;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The connector stack: guarded DNS, TCP, then TLS.
 pub type Connector = HttpsConnector<HttpConnector<GuardedResolver>>;
 
-/// The client every request to ConnectWise goes through.
+/// The client every request to ConnectWise goes through: one per worker (its pool lives on the
+/// worker's event loop), all sharing one [`Limits`].
 #[derive(Clone)]
 pub struct Upstream {
     client: Client<Connector, ProxyBody>,
     timeout: Duration,
+    limits: Arc<Limits>,
+    /// This worker's connection permits per host authority.
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
 }
 
 impl Upstream {
-    /// Builds the client from the configuration and a resolver.
-    pub fn new(config: &Config, resolver: GuardedResolver) -> Upstream {
+    /// Builds a worker's client from the configuration, a resolver and the limits all workers share.
+    pub fn new(config: &Config, resolver: GuardedResolver, limits: Arc<Limits>) -> Upstream {
         let mut http = HttpConnector::new_with_resolver(resolver);
         http.enforce_http(false); // the TLS layer on top insists on https
         http.set_nodelay(true);
@@ -47,22 +54,89 @@ impl Upstream {
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(config.pool_idle_timeout)
+            .pool_max_idle_per_host(limits.per_host_per_worker)
             .build(https);
-        Upstream { client, timeout: config.timeout }
+        Upstream { client, timeout: config.timeout, limits, hosts: Arc::default() }
     }
 
-    /// Sends one request; the response headers must arrive within `--timeout`, and the body may not
-    /// pause longer than that between frames.
-    pub async fn send(&self, request: Request<ProxyBody>) -> Result<Response<ProxyBody>, ProxyError> {
+    /// Sends one request to `authority`; the response headers must arrive within `--timeout`, and the
+    /// body may not pause longer than that between frames. The request holds its in-flight slot and
+    /// its host connection permit until the response body ends.
+    pub async fn send(&self, authority: &str, request: Request<ProxyBody>) -> Result<Response<ProxyBody>, ProxyError> {
+        let slot = self.limits.in_flight()?;
+        let permit = match tokio::time::timeout(self.timeout, self.host(authority).acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            _ => return Err(ProxyError::Busy(BusyLimit::UpstreamConnections)),
+        };
         match tokio::time::timeout(self.timeout, self.client.request(request)).await {
             Err(_elapsed) => Err(ProxyError::UpstreamTimeout),
             Ok(Err(err)) => Err(classify(&err)),
             Ok(Ok(response)) => {
                 let timeout = self.timeout;
-                Ok(response.map(|body| IdleTimeoutBody::new(body, timeout).boxed_unsync()))
+                let held = Held { _slot: slot, _permit: permit };
+                Ok(response.map(|body| IdleTimeoutBody::new(body, timeout).holding(held).boxed_unsync()))
             }
         }
     }
+
+    /// The semaphore bounding this worker's connections to `authority`.
+    fn host(&self, authority: &str) -> Arc<Semaphore> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(semaphore) = hosts.get(authority) {
+            return semaphore.clone();
+        }
+        let semaphore = Arc::new(Semaphore::new(self.limits.per_host_per_worker));
+        hosts.insert(authority.to_owned(), semaphore.clone());
+        semaphore
+    }
+}
+
+/// The capacity limits every worker shares: requests in flight, and each worker's share of the
+/// connections per ConnectWise host (each worker bounds its own pool, so that all pools together stay
+/// within `--max-upstream-per-host`).
+pub struct Limits {
+    in_flight: Arc<AtomicUsize>,
+    max_in_flight: usize,
+    /// Each worker's share of `--max-upstream-per-host`.
+    per_host_per_worker: usize,
+}
+
+impl Limits {
+    /// The limits of `config`, split over its workers.
+    pub fn new(config: &Config) -> Arc<Limits> {
+        Arc::new(Limits {
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            max_in_flight: config.max_in_flight,
+            per_host_per_worker: config.max_upstream_per_host.div_ceil(config.workers.max(1)),
+        })
+    }
+
+    /// Takes an in-flight slot, or refuses with 503 when all are taken.
+    fn in_flight(&self) -> Result<InFlightSlot, ProxyError> {
+        let taken = self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let slot = InFlightSlot(self.in_flight.clone());
+        if taken >= self.max_in_flight { Err(ProxyError::Busy(BusyLimit::InFlight)) } else { Ok(slot) }
+    }
+
+    /// Requests forwarded right now (for tests and diagnostics).
+    pub fn in_flight_now(&self) -> usize {
+        self.in_flight.load(Ordering::Acquire)
+    }
+}
+
+/// One taken in-flight slot; given back on drop.
+struct InFlightSlot(Arc<AtomicUsize>);
+
+impl Drop for InFlightSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// What a response body holds until it ends: its in-flight slot and its host connection permit.
+struct Held {
+    _slot: InFlightSlot,
+    _permit: OwnedSemaphorePermit,
 }
 
 /// TLS to ConnectWise: ring, the webpki roots and the extra roots, TLS 1.2 and 1.3, HTTP/1.1 ALPN.
@@ -153,11 +227,12 @@ mod tests {
     async fn a_rebinding_wildcard_host_is_refused_through_the_whole_connector() {
         let lookup: Lookup = Arc::new(|_| Box::pin(async { Ok(vec!["127.0.0.1".parse().unwrap()]) }));
         let policy = Arc::new(HostPolicy::parse(crate::host_policy::DEFAULT_ALLOW_HOSTS).unwrap());
-        let upstream = Upstream::new(&config(), GuardedResolver::with_lookup(policy, lookup));
+        let config = config();
+        let upstream = Upstream::new(&config, GuardedResolver::with_lookup(policy, lookup), Limits::new(&config));
         let request = Request::get("https://rebind.myconnectwise.net/v4_6_release/apis/3.0/system/info")
             .body(body::empty())
             .unwrap();
-        let err = upstream.send(request).await.unwrap_err();
+        let err = upstream.send("rebind.myconnectwise.net", request).await.unwrap_err();
         assert_eq!(err, ProxyError::HostNotPublic("rebind.myconnectwise.net".into()));
         assert_eq!(err.status(), 403);
     }

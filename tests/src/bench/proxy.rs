@@ -37,7 +37,7 @@ pub struct Options {
     pub cors_anywhere_js: PathBuf,
     /// `auto` or a count.
     pub nginx_workers: String,
-    /// cw-proxy's tokio worker threads (`TOKIO_WORKER_THREADS`); `None`: one per core, its default.
+    /// cw-proxy's `--workers`; `None`: one per core, its default.
     pub proxy_threads: Option<usize>,
     /// The load generator's runtime threads (for the report; the caller builds the runtime).
     pub client_threads: usize,
@@ -108,10 +108,10 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     let port = free_port()?;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut command = Command::new(&opts.proxy_bin);
-    // Its default: one log line per request at info, one worker thread per core.
-    command.env("RUST_LOG", "info").env_remove("TOKIO_WORKER_THREADS");
-    if let Some(threads) = opts.proxy_threads {
-        command.env("TOKIO_WORKER_THREADS", threads.to_string());
+    // Its default: one log line per request at info, one worker per core.
+    command.env("RUST_LOG", "info").env_remove("CW_PROXY_WORKERS");
+    if let Some(workers) = opts.proxy_threads {
+        command.arg("--workers").arg(workers.to_string());
     }
     command
         .arg("--listen")
@@ -123,7 +123,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     let mut service = Service::spawn("cw-proxy", command, &work.join("cw-proxy.log"))?;
     service.wait_listening(addr)?;
     let name = match opts.proxy_threads {
-        Some(n) => format!("cw-proxy ({n} tokio worker{})", if n == 1 { "" } else { "s" }),
+        Some(n) => format!("cw-proxy ({n} worker{})", if n == 1 { "" } else { "s" }),
         None => "cw-proxy".to_owned(),
     };
     contenders.push(contender(Role::CwProxy, proxied(&name, addr, &upstream_host, &body)?, Some(service)));

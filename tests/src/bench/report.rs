@@ -240,8 +240,8 @@ impl Report {
              scheduling and wake-up latency dominate and a target's figures can differ several-fold between \
              rounds and runs on this machine: the rounds below show that spread, the medians hide it.",
             match s.proxy_threads {
-                Some(n) => format!("`TOKIO_WORKER_THREADS={n}`"),
-                None => format!("tokio's default of one worker thread per core ({})", s.cpus),
+                Some(n) => format!("`--workers {n}`"),
+                None => format!("its default of one worker (a single-threaded event loop) per core ({})", s.cpus),
             },
             s.nginx_workers,
             thousands(s.hold as f64),

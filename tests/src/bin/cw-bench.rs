@@ -56,7 +56,7 @@ struct ProxyArgs {
     /// The upstream's runtime threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     upstream_threads: usize,
-    /// cw-proxy's tokio worker threads (TOKIO_WORKER_THREADS; default: one per core).
+    /// cw-proxy's `--workers` (default: its own default, one per core).
     #[arg(long)]
     proxy_threads: Option<usize>,
     /// Seconds of warm-up before each measurement.
