@@ -30,7 +30,7 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 /// Requests forwarded to ConnectWise at once (queued or in progress); more get 503.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 1024;
 /// Connections (and so concurrent requests) to one ConnectWise host.
-pub const DEFAULT_MAX_UPSTREAM_PER_HOST: usize = 64;
+pub const DEFAULT_MAX_UPSTREAM_PER_HOST: usize = 32;
 /// The largest request head (request line plus headers), in bytes.
 pub const DEFAULT_MAX_HEADER_BYTES: usize = 16 * 1024;
 /// The most request headers accepted.

@@ -48,14 +48,17 @@ impl Deadline {
     }
 
     /// When to look again, or `None` when the deadline has passed and the connection should close.
+    ///
+    /// Never later than one keep-alive period from now: an idle period that starts after this look
+    /// cannot end before that, so the next look is never too late for it.
     pub fn next_check(&self) -> Option<Instant> {
+        let now = Instant::now();
+        let soonest_idle_end = now + self.keep_alive;
         match self.at_ms.load(Ordering::Relaxed) {
-            // Busy now: look again one keep-alive period later (an idle period that starts meanwhile
-            // cannot end before that).
-            BUSY => Some(Instant::now() + self.keep_alive),
+            BUSY => Some(soonest_idle_end),
             at => {
                 let due = self.opened + Duration::from_millis(at);
-                (due > Instant::now()).then_some(due)
+                (due > now).then_some(due.min(soonest_idle_end))
             }
         }
     }
@@ -151,6 +154,8 @@ mod tests {
         let deadline = Deadline::new(Duration::from_secs(10), Duration::from_secs(30));
         let first = deadline.next_check().unwrap();
         assert_eq!(first - Instant::now(), Duration::from_secs(10));
+        let quick = Deadline::new(Duration::from_secs(60), Duration::from_secs(5));
+        assert_eq!(quick.next_check().unwrap() - Instant::now(), Duration::from_secs(5), "looks again in time");
         deadline.request_started();
         tokio::time::advance(Duration::from_secs(20)).await;
         assert!(deadline.next_check().is_some(), "a busy connection never expires");
