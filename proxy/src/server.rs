@@ -79,7 +79,7 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
     };
     let _ = stop_tx.send(true);
     for done in others {
-        done.await.unwrap_or(Ok(()))?;
+        done.await.unwrap_or_else(|_| Err(io::Error::other("a worker thread stopped unexpectedly")))?;
     }
     own_result?;
     tracing::info!("stopped");
