@@ -108,7 +108,7 @@ pub struct Args {
     #[arg(long, env = "CW_PROXY_MAX_IN_FLIGHT", value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT)]
     pub max_in_flight: usize,
 
-    /// Connections to one ConnectWise host (shared by all workers); further requests wait for one
+    /// Connections to one ConnectWise host, split evenly over the workers; further requests wait for one
     /// (up to --timeout, then 503).
     #[arg(
         long,

@@ -92,8 +92,9 @@ impl Upstream {
 }
 
 /// The capacity limits every worker shares: requests in flight, and each worker's share of the
-/// connections per ConnectWise host (each worker bounds its own pool, so that all pools together stay
-/// within `--max-upstream-per-host`).
+/// connections per ConnectWise host (each worker bounds its own pool to its share, rounded up so that
+/// every worker has at least one; with at least as many connections as workers, all pools together
+/// stay within `--max-upstream-per-host`).
 pub struct Limits {
     in_flight: Arc<AtomicUsize>,
     max_in_flight: usize,
@@ -116,11 +117,6 @@ impl Limits {
         let taken = self.in_flight.fetch_add(1, Ordering::AcqRel);
         let slot = InFlightSlot(self.in_flight.clone());
         if taken >= self.max_in_flight { Err(ProxyError::Busy(BusyLimit::InFlight)) } else { Ok(slot) }
-    }
-
-    /// Requests forwarded right now (for tests and diagnostics).
-    pub fn in_flight_now(&self) -> usize {
-        self.in_flight.load(Ordering::Acquire)
     }
 }
 
