@@ -2,6 +2,7 @@
 //! the layout and the global keyboard (`/` search, ↑ ↓ move, Enter open, Esc close).
 
 use crate::api::system;
+use crate::components::bulk_recover::BulkRecover;
 use crate::components::client_list::{ClientList, SCROLLER_ID};
 use crate::components::config_bar::{ConfigBar, ConfigForm};
 use crate::components::nav_bar::NavBar;
@@ -10,6 +11,7 @@ use crate::components::toasts::ToastStack;
 use crate::pages::bulk::BulkPage;
 use crate::pages::detail::DetailPage;
 use crate::pages::onboard::OnboardPage;
+use crate::state::bulk::BulkState;
 use crate::state::config::DEFAULT_PROXY_BASE;
 use crate::state::list::{ROW_HEIGHT, move_cursor, reveal};
 use crate::state::{Console, DemoSeed, Modal, Tab};
@@ -73,6 +75,7 @@ pub fn Shell(
 ) -> impl IntoView {
     provide_context(console);
     provide_context(seed);
+    provide_context(BulkState::restore());
     let form = ConfigForm::new();
     provide_context(form);
     console.reload();
@@ -98,6 +101,7 @@ pub fn Shell(
     view! {
         <NavBar />
         <ConfigBar />
+        <BulkRecover />
         <main class="layout">
             <ClientList />
             <div class="workspace">

@@ -17,8 +17,9 @@ use crate::http::{Method, Request, Response};
 use crate::ids::{CompanyId, ContactId};
 use crate::model::{
     Agreement, AgreementType, Board, BoardStatus, CommunicationType, Company, CompanyInfo, CompanyStatus, CompanyType,
-    Contact, ContactDepartment, ContactRelationship, ContactType, Count, Country, ErrorBody, NewAgreement, NewCompany,
-    NewContact, NewSite, NewTicket, Priority, Site, State, SystemInfo, Ticket, TimeZoneSetup, ValidationError,
+    Contact, ContactDepartment, ContactRelationship, ContactType, ContactTypeAssociation, Count, Country, ErrorBody,
+    NewAgreement, NewCompany, NewContact, NewSite, NewTicket, Priority, Site, State, SystemInfo, Ticket, TimeZoneSetup,
+    ValidationError,
 };
 use crate::patch::PatchOp;
 use crate::query::{Condition, Order, Page, QueryString, encode};
@@ -98,7 +99,9 @@ impl<T: DeserializeOwned> Call<T> {
 /// Decodes a ConnectWise answer into `T` (2xx) or an [`ApiError`].
 pub fn parse_response<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
     if response.is_success() {
-        return serde_json::from_str(&response.body)
+        // A 204 has no body: it decodes as `null`, which is what `()` reads.
+        let body = if response.body.trim().is_empty() { "null" } else { response.body.as_str() };
+        return serde_json::from_str(body)
             .map_err(|e| ApiError::Decode { status: response.status, message: e.to_string() });
     }
     let body = serde_json::from_str::<ErrorBody>(&response.body).ok().filter(|b| !b.code.is_empty());
@@ -329,6 +332,30 @@ pub fn post_contact(contact: &NewContact) -> Call<Contact> {
     post("/company/contacts".into(), contact)
 }
 
+// Contact type associations (how an existing contact's types change: `types` is POST-only)
+
+/// `GET /company/contactTypeAssociations?conditions=contact/id=N&pageSize=1000`: the contact's types, with
+/// the association ids a removal needs.
+pub fn contact_type_associations(contact: ContactId) -> Call<Vec<ContactTypeAssociation>> {
+    get(
+        "/company/contactTypeAssociations".into(),
+        QueryString::new().conditions(&Condition::eq("contact/id", contact)).page_size(MAX_PAGE_SIZE),
+    )
+}
+
+/// `POST /company/contactTypeAssociations` `{"contact":{"id":N},"type":{"id":T}}`: gives the contact type T.
+pub fn add_contact_type(contact: ContactId, type_id: i32) -> Call<ContactTypeAssociation> {
+    post(
+        "/company/contactTypeAssociations".into(),
+        &serde_json::json!({"contact": {"id": contact}, "type": {"id": type_id}}),
+    )
+}
+
+/// `DELETE /company/contactTypeAssociations/{id}`: takes that type off the contact (204).
+pub fn delete_contact_type_association(id: i32) -> Call<()> {
+    Call::api(Request::new(Method::Delete, format!("/company/contactTypeAssociations/{id}")))
+}
+
 // Sites
 
 /// `GET /company/companies/{id}/sites?page=…&pageSize=…`.
@@ -484,6 +511,9 @@ const CATALOGUE: &[Endpoint] = endpoints! {
     Get Api "/company/contacts/{id}" "get_contact" "Contact" "One contact, for read-back after a change";
     Patch Api "/company/contacts/{id}" "patch_contact" "Contact" "Edit contact, set primary, bulk updates (one call per contact)";
     Post Api "/company/contacts" "post_contact" "Contact" "Add contact (detail panel, onboarding step 3)";
+    Get Api "/company/contactTypeAssociations" "contact_type_associations" "Vec<ContactTypeAssociation>" "A contact's types, for a bulk type change's read-back";
+    Post Api "/company/contactTypeAssociations" "add_contact_type" "ContactTypeAssociation" "Bulk: add a contact type (types cannot be PATCHed)";
+    Delete Api "/company/contactTypeAssociations/{id}" "delete_contact_type_association" "()" "Bulk undo: take the added type off again";
     Get Api "/company/companies/{id}/sites" "list_sites" "Vec<Site>" "Sites of a company";
     Post Api "/company/companies/{id}/sites" "post_site" "Site" "Onboarding step 2: create the site";
     Get Api "/finance/agreements" "list_agreements" "Vec<Agreement>" "Agreements of a company (conditions=company/id=N)";
@@ -652,6 +682,9 @@ mod tests {
             ("get_contact", get_contact(ContactId(2)).request, Root::Api),
             ("patch_contact", patch_contact(ContactId(2), &ops).request, Root::Api),
             ("post_contact", post_contact(&NewContact::default()).request, Root::Api),
+            ("contact_type_associations", contact_type_associations(ContactId(2)).request, Root::Api),
+            ("add_contact_type", add_contact_type(ContactId(2), 3).request, Root::Api),
+            ("delete_contact_type_association", delete_contact_type_association(4).request, Root::Api),
             ("list_sites", list_sites(c, Page::default()).request, Root::Api),
             ("post_site", post_site(c, &NewSite::default()).request, Root::Api),
             ("list_agreements", list_agreements(c, Page::default()).request, Root::Api),
@@ -694,6 +727,10 @@ mod tests {
             );
         }
         assert_eq!(find_endpoint(Method::Delete, "/company/companies/1"), None);
+        assert_eq!(
+            find_endpoint(Method::Delete, "/company/contactTypeAssociations/9").map(|e| e.function),
+            Some("delete_contact_type_association")
+        );
         assert!(company_statuses().request.query.ends_with("pageSize=1000"));
     }
 }

@@ -35,6 +35,12 @@ impl Cw {
         Self { transport: Rc::new(transport) }
     }
 
+    /// Sends a request once, with no retry of its own: ConnectWise's answer whatever its status, or what went
+    /// wrong when there was none. The bulk job uses it, because it paces and retries by itself.
+    pub async fn send_once(&self, request: Request) -> Result<Response, String> {
+        self.transport.send(request).await.map_err(|e| e.to_string())
+    }
+
     /// Sends a request and returns ConnectWise's answer whatever its status (for callers that read CW's
     /// error body themselves, such as the onboarding run). A 429 is retried like [`Cw::send`] does; `Err` only
     /// when there was no answer at all.

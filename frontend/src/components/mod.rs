@@ -1,5 +1,6 @@
 //! Reusable components, one per file.
 
+pub mod bulk_recover;
 pub mod client_list;
 pub mod client_row;
 pub mod config_bar;

@@ -5,9 +5,9 @@
 //! - [`toasts`]: the toast queue.
 //! - [`config`]: the config bar's fields and how they are stored.
 //! - [`list`]: search, virtual window and cursor math for the client list (pure, tested natively).
-//! - [`bulk_job`]: the bulk update job — records, log, counter, rate limit, stop/resume (pure, tested natively).
+//! - [`bulk`]: the bulk job the bulk panel and the start-up banner share, and its journal in `localStorage`.
 
-pub mod bulk_job;
+pub mod bulk;
 pub mod config;
 pub mod list;
 pub mod primary;
@@ -23,6 +23,9 @@ use cw_shared::store::Store;
 use leptos::prelude::*;
 use list::ClientRow;
 use std::collections::HashSet;
+
+/// The [`Session::target`] of demo mode.
+pub const DEMO_TARGET: &str = "DEMO";
 
 /// Demo or live: the only thing besides the transport that differs between the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +104,9 @@ pub struct Session {
     pub cw: Cw,
     /// Increases on every switch, so stale loads are dropped.
     pub id: u64,
+    /// Which ConnectWise this session writes to: `DEMO`, or `LIVE · host`. A saved bulk job resumes only
+    /// in a session with the same target.
+    pub target: String,
 }
 
 /// Progress of the client list load.
@@ -183,7 +189,12 @@ impl Console {
 
     /// Fresh state in demo mode over a given store (tests prepare one).
     pub fn with_store(store: Store) -> Self {
-        let session = RwSignal::new_local(Session { mode: Mode::Demo, cw: Cw::new(DemoTransport::new(store)), id: 0 });
+        let session = RwSignal::new_local(Session {
+            mode: Mode::Demo,
+            cw: Cw::new(DemoTransport::new(store)),
+            id: 0,
+            target: DEMO_TARGET.into(),
+        });
         let rows = RwSignal::new(Vec::<ClientRow>::new());
         let query = RwSignal::new(String::new());
         let filtered = Memo::new(move |_| rows.with(|r| query.with(|q| list::filter_rows(r, q))));
@@ -216,9 +227,9 @@ impl Console {
     }
 
     /// Switches to a new transport and reloads the list.
-    pub fn switch(&self, mode: Mode, cw: Cw) {
+    pub fn switch(&self, mode: Mode, cw: Cw, target: String) {
         let id = self.session.with_untracked(|s| s.id) + 1;
-        self.session.set(Session { mode, cw, id });
+        self.session.set(Session { mode, cw, id, target });
         self.rows.set(Vec::new());
         self.selected.set(HashSet::new());
         self.open.set(None);
@@ -230,12 +241,16 @@ impl Console {
     /// Switches to live mode through the proxy.
     pub fn go_live(&self, auth: LiveAuth) {
         let base = self.proxy_base.get_untracked();
-        self.switch(Mode::Live, Cw::new(LiveTransport::new(&base, auth)));
+        let target = match &auth {
+            LiveAuth::Browser { host, .. } => format!("LIVE · {host}"),
+            LiveAuth::Proxy { .. } => format!("LIVE · the proxy's ConnectWise ({base})"),
+        };
+        self.switch(Mode::Live, Cw::new(LiveTransport::new(&base, auth)), target);
     }
 
     /// Back to demo mode with a fresh demo store.
     pub fn go_demo(&self, seed: DemoSeed) {
-        self.switch(Mode::Demo, Cw::new(DemoTransport::new(seed.store())));
+        self.switch(Mode::Demo, Cw::new(DemoTransport::new(seed.store())), DEMO_TARGET.into());
     }
 
     /// Loads every company for the current filter: page 1 and `/count` first, then the other pages several

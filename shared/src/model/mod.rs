@@ -22,6 +22,7 @@ mod lookup;
 mod reference;
 mod site;
 mod ticket;
+mod type_association;
 
 pub use agreement::{Agreement, NewAgreement};
 pub use company::{Company, NewCompany};
@@ -35,6 +36,7 @@ pub use lookup::{
 pub use reference::{CompanyReference, ContactReference, Info, Reference, SiteReference};
 pub use site::{NewSite, Site};
 pub use ticket::{NewTicket, Ticket};
+pub use type_association::ContactTypeAssociation;
 
 /// The map every record flattens its unmodelled fields into.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

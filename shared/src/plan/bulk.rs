@@ -1,25 +1,32 @@
-//! Bulk contact updates. CW has no bulk endpoint: the console sends one `PATCH /company/contacts/{id}` per
-//! targeted contact, and this module decides which contacts and which patch.
+//! Bulk contact updates: which contacts, which field, which value, and the one ConnectWise call that
+//! writes it. CW has no bulk endpoint, so a bulk job ([`super::bulk_job`]) makes one call per contact.
 //!
-//! The fields, as real CW has them (the product spec's names differ):
+//! The five fields, as real CW takes them (the product spec's names differ):
 //!
-//! | [`BulkField`] | Patch | Value |
+//! | [`BulkField`] | Write | Value |
 //! |---|---|---|
-//! | `InactiveFlag` | `inactiveFlag` | `true` / `false` |
-//! | `DisablePortalLoginFlag` | `disablePortalLoginFlag` | `true` / `false` |
-//! | `RelationshipName` | `relationship` ← `{"name": …}` (or `{"id": …}` when resolved against the lookup) | a relationship name |
-//! | `Department` | `department` ← `{"name": …}` / `{"id": …}` (a reference in CW, not a string) | a department name |
-//! | `TypeName` | **refused** | contact types are `types[]`, settable only on POST (`typeIds`); a PATCH or PUT carrying them fails with "… can only be used when creating". Changing them needs CW's contact type associations, which the console does not manage. |
+//! | `InactiveFlag` | `PATCH /company/contacts/{id}` `replace inactiveFlag` | JSON `true` / `false` |
+//! | `DisablePortalLoginFlag` | `PATCH` `replace disablePortalLoginFlag` | JSON `true` / `false` |
+//! | `RelationshipName` | `PATCH` `replace relationship` ← `{"id": …}` | a relationship from `/company/contacts/relationships` |
+//! | `Department` | `PATCH` `replace department` ← `{"id": …}` (a reference, not a string) | a department from `/company/contacts/departments` |
+//! | `TypeName` | `POST /company/contactTypeAssociations` `{contact, type}`; undone by `DELETE …/{id}` | a type from `/company/contacts/types` |
+//!
+//! Contact `types` cannot be PATCHed (CW: "… can only be used when creating"), so the type field *adds* the
+//! chosen type to each contact through CW's contact type associations and leaves its other types alone.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 
+use crate::api::{self, ApiError};
+use crate::http::{Request, Response};
 use crate::ids::ContactId;
-use crate::model::{Contact, Lookup, Reference};
-use crate::patch::{Patch, PatchOp};
+use crate::model::{Contact, ContactTypeAssociation, Lookup, Reference};
+use crate::patch::Patch;
 
 /// Which contacts of the selected companies a bulk update targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum BulkFilter {
     /// Every contact.
     All,
@@ -53,18 +60,30 @@ impl BulkFilter {
 }
 
 /// The contact field a bulk update sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum BulkField {
     /// `inactiveFlag`: deactivate (`true`) or reactivate (`false`).
     InactiveFlag,
-    /// Contact type: offered because the spec lists it, refused with [`BulkError::NotPatchable`].
+    /// A contact type, added through CW's contact type associations.
     TypeName,
-    /// `relationship`, by name.
+    /// `relationship`, a reference.
     RelationshipName,
-    /// `department`, by name.
+    /// `department`, a reference.
     Department,
     /// `disablePortalLoginFlag`: portal access off (`true`) or on (`false`).
     DisablePortalLoginFlag,
+}
+
+/// Which CW lookup list a name field is chosen from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupList {
+    /// `/company/contacts/types` (labelled by `description`).
+    ContactTypes,
+    /// `/company/contacts/relationships`.
+    Relationships,
+    /// `/company/contacts/departments`.
+    Departments,
 }
 
 impl BulkField {
@@ -93,13 +112,18 @@ impl BulkField {
         match self {
             BulkField::InactiveFlag => "true to deactivate, false to reactivate",
             BulkField::DisablePortalLoginFlag => "true to block portal login, false to allow it",
-            BulkField::RelationshipName => "A relationship name from ConnectWise (Company > Contacts > Relationships)",
-            BulkField::Department => "A contact department name from ConnectWise",
-            BulkField::TypeName => NOT_PATCHABLE_TYPES,
+            BulkField::RelationshipName => {
+                "A relationship from ConnectWise's list (Company > Contacts > Relationships)"
+            }
+            BulkField::Department => "A contact department from ConnectWise's list",
+            BulkField::TypeName => {
+                "A contact type from ConnectWise's list. It is added to each contact (other types stay) through \
+                 ConnectWise's contact type associations, because a PATCH cannot change types."
+            }
         }
     }
 
-    /// The patch path (CW's field name).
+    /// The CW field name (the patch path; `types` for the type field).
     pub fn path(self) -> &'static str {
         match self {
             BulkField::InactiveFlag => "inactiveFlag",
@@ -110,45 +134,150 @@ impl BulkField {
         }
     }
 
-    /// Why the field cannot be bulk-updated, if it cannot.
-    pub fn unsupported_reason(self) -> Option<&'static str> {
-        (self == BulkField::TypeName).then_some(NOT_PATCHABLE_TYPES)
+    /// The lookup list the value is chosen from (`None` for the two flags).
+    pub fn lookup(self) -> Option<LookupList> {
+        match self {
+            BulkField::TypeName => Some(LookupList::ContactTypes),
+            BulkField::RelationshipName => Some(LookupList::Relationships),
+            BulkField::Department => Some(LookupList::Departments),
+            BulkField::InactiveFlag | BulkField::DisablePortalLoginFlag => None,
+        }
     }
 
-    fn is_flag(self) -> bool {
-        matches!(self, BulkField::InactiveFlag | BulkField::DisablePortalLoginFlag)
+    /// True for the two boolean flags.
+    pub fn is_flag(self) -> bool {
+        self.lookup().is_none()
     }
 }
 
-const NOT_PATCHABLE_TYPES: &str = "ConnectWise sets contact types only when a contact is created (typeIds); a PATCH \
-     cannot change them. Change types in ConnectWise through contact type associations.";
+/// A contact's value of one bulk field: what the preview shows and what a read-back is compared with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FieldValue {
+    /// One of the two flags.
+    Flag {
+        /// The flag.
+        value: bool,
+    },
+    /// Relationship or department (`None`: not set).
+    Reference {
+        /// The reference.
+        value: Option<Reference>,
+    },
+    /// Whether the contact has one contact type.
+    Type {
+        /// The type.
+        #[serde(rename = "type")]
+        of: Reference,
+        /// True when the contact has it.
+        has: bool,
+        /// The association that gives it, once known (what an undo deletes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        association: Option<i32>,
+    },
+}
 
-/// A parsed bulk value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BulkValue {
-    /// For the two flags.
-    Flag(bool),
-    /// For relationship and department: written by id when resolved, else by name.
-    Reference(Reference),
+impl FieldValue {
+    /// True when both say the same (references by id, else by name ignoring case; associations ignored).
+    pub fn same(&self, other: &FieldValue) -> bool {
+        match (self, other) {
+            (FieldValue::Flag { value: a }, FieldValue::Flag { value: b }) => a == b,
+            (FieldValue::Reference { value: a }, FieldValue::Reference { value: b }) => match (a, b) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.same_as(b),
+                _ => false,
+            },
+            (FieldValue::Type { of: a, has: x, .. }, FieldValue::Type { of: b, has: y, .. }) => a.same_as(b) && x == y,
+            _ => false,
+        }
+    }
+
+    /// What a person reads: `true`, `Owner`, `(none)`, `has Approver`.
+    pub fn text(&self) -> String {
+        match self {
+            FieldValue::Flag { value } => value.to_string(),
+            FieldValue::Reference { value: Some(r) } => r.label(),
+            FieldValue::Reference { value: None } => "(none)".to_string(),
+            FieldValue::Type { of, has: true, .. } => format!("has {}", of.label()),
+            FieldValue::Type { of, has: false, .. } => format!("no {}", of.label()),
+        }
+    }
+
+    /// The contact's current value of `field` (for the type field: whether it has type `of`).
+    pub fn of_contact(field: BulkField, contact: &Contact, of: Option<&Reference>) -> FieldValue {
+        match field {
+            BulkField::InactiveFlag => FieldValue::Flag { value: contact.inactive_flag },
+            BulkField::DisablePortalLoginFlag => FieldValue::Flag { value: contact.disable_portal_login_flag },
+            BulkField::RelationshipName => FieldValue::Reference { value: contact.relationship.clone() },
+            BulkField::Department => FieldValue::Reference { value: contact.department.clone() },
+            BulkField::TypeName => {
+                let of = of.cloned().unwrap_or_default();
+                let has = contact.types.iter().any(|t| t.same_as(&of));
+                FieldValue::Type { of, has, association: None }
+            }
+        }
+    }
+
+    /// The one call that gives `contact` this value; `None` when it cannot be written (removing a type
+    /// whose association is unknown).
+    pub fn write(&self, field: BulkField, contact: ContactId) -> Option<Request> {
+        let patch = |p: Patch| Some(api::patch_contact(contact, &p.into_ops()).into_request());
+        match self {
+            FieldValue::Flag { value } => patch(Patch::new().replace(field.path(), Value::Bool(*value))),
+            FieldValue::Reference { value: Some(r) } => patch(Patch::new().replace_ref(field.path(), r.for_write())),
+            FieldValue::Reference { value: None } => patch(Patch::new().remove(field.path())),
+            FieldValue::Type { of, has: true, .. } => Some(api::add_contact_type(contact, of.id?).into_request()),
+            FieldValue::Type { has: false, association, .. } => {
+                Some(api::delete_contact_type_association((*association)?).into_request())
+            }
+        }
+    }
+
+    /// The association id a successful write answered with (adding a type), if any.
+    pub fn written(&self, response: &Response) -> FieldValue {
+        match self {
+            FieldValue::Type { of, has: true, .. } => {
+                let association = api::parse_response::<ContactTypeAssociation>(response).ok().map(|a| a.id);
+                FieldValue::Type { of: of.clone(), has: true, association }
+            }
+            other => other.clone(),
+        }
+    }
+}
+
+/// The read that tells a contact's current value of `field`: the contact itself, or for the type field its
+/// type associations.
+pub fn read_request(field: BulkField, contact: ContactId) -> Request {
+    match field {
+        BulkField::TypeName => api::contact_type_associations(contact).into_request(),
+        _ => api::get_contact(contact).into_request(),
+    }
+}
+
+/// The current value from the answer to [`read_request`]; `like` is the value the job expects (it names the
+/// type).
+pub fn read_value(field: BulkField, like: &FieldValue, response: &Response) -> Result<FieldValue, ApiError> {
+    match (field, like) {
+        (BulkField::TypeName, FieldValue::Type { of, .. }) => {
+            let list: Vec<ContactTypeAssociation> = api::parse_response(response)?;
+            let found = list.iter().find(|a| a.kind.as_ref().is_some_and(|t| t.same_as(of)));
+            Ok(FieldValue::Type { of: of.clone(), has: found.is_some(), association: found.map(|a| a.id) })
+        }
+        _ => {
+            let contact: Contact = api::parse_response(response)?;
+            Ok(FieldValue::of_contact(field, &contact, None))
+        }
+    }
 }
 
 /// Why a bulk update cannot be planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BulkError {
-    /// The field cannot be changed by PATCH.
-    NotPatchable(BulkField),
     /// A flag value other than `true` / `false`.
     NotABool(String),
     /// No value given.
     Empty(BulkField),
-    /// Longer than CW accepts.
-    TooLong {
-        /// The field.
-        field: BulkField,
-        /// CW's maximum.
-        max: usize,
-    },
-    /// The name is not in the lookup list.
+    /// The name is not in CW's lookup list.
     Unknown {
         /// The field.
         field: BulkField,
@@ -157,20 +286,25 @@ pub enum BulkError {
         /// The names that exist.
         choices: Vec<String>,
     },
+    /// The lookup list could not be read, so the name cannot be checked.
+    NoLookup(BulkField),
 }
 
 impl fmt::Display for BulkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BulkError::NotPatchable(_) => f.write_str(NOT_PATCHABLE_TYPES),
             BulkError::NotABool(v) => write!(f, "Enter true or false (not \"{v}\")."),
             BulkError::Empty(field) => write!(f, "Enter a value for {}.", field.label()),
-            BulkError::TooLong { field, max } => write!(f, "{} is at most {max} characters.", field.label()),
             BulkError::Unknown { field, value, choices } => write!(
                 f,
                 "No {} named \"{value}\" in ConnectWise. Choose one of: {}.",
                 field.label().to_lowercase(),
                 choices.join(", ")
+            ),
+            BulkError::NoLookup(field) => write!(
+                f,
+                "ConnectWise's {} list could not be read, so the value cannot be checked. Reconnect and try again.",
+                field.label().to_lowercase()
             ),
         }
     }
@@ -178,54 +312,48 @@ impl fmt::Display for BulkError {
 
 impl std::error::Error for BulkError {}
 
-/// A validated field + value pair; only [`BulkChange::parse`] and [`BulkChange::parse_in`] make one, so the
+/// A validated field and target value; only [`BulkChange::flag`] and [`BulkChange::named`] make one, so the
 /// value always fits the field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BulkChange {
     field: BulkField,
-    value: BulkValue,
+    target: FieldValue,
 }
 
 impl BulkChange {
-    /// Parses the raw input: flags take exactly `true` or `false` (any case); names must be non-empty and at
-    /// most 50 characters, and are written by name (CW resolves them).
-    pub fn parse(field: BulkField, raw: &str) -> Result<Self, BulkError> {
-        if field.unsupported_reason().is_some() {
-            return Err(BulkError::NotPatchable(field));
-        }
+    /// One of the two flags from the raw input: exactly `true` or `false`, any case.
+    pub fn flag(field: BulkField, raw: &str) -> Result<Self, BulkError> {
         let raw = raw.trim();
-        if field.is_flag() {
-            let value = match raw.to_ascii_lowercase().as_str() {
-                "true" => true,
-                "false" => false,
-                _ => return Err(BulkError::NotABool(raw.to_owned())),
-            };
-            return Ok(Self { field, value: BulkValue::Flag(value) });
-        }
         if raw.is_empty() {
             return Err(BulkError::Empty(field));
         }
-        if raw.chars().count() > 50 {
-            return Err(BulkError::TooLong { field, max: 50 });
-        }
-        Ok(Self { field, value: BulkValue::Reference(Reference::by_name(raw)) })
+        let value = match raw.to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return Err(BulkError::NotABool(raw.to_owned())),
+        };
+        Ok(Self { field, target: FieldValue::Flag { value } })
     }
 
-    /// Like [`BulkChange::parse`], and resolves a name against the lookup list (relationships or departments)
-    /// case-insensitively, so the patch writes the id and a typo is caught before 500 calls fail.
-    pub fn parse_in<T: Lookup>(field: BulkField, raw: &str, lookups: &[T]) -> Result<Self, BulkError> {
-        let change = Self::parse(field, raw)?;
-        if field.is_flag() {
-            return Ok(change);
+    /// A relationship, department or contact type by name, resolved against CW's lookup list
+    /// case-insensitively, so the write carries the id and a typo is caught before 500 calls fail.
+    pub fn named<T: Lookup>(field: BulkField, raw: &str, lookups: &[T]) -> Result<Self, BulkError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(BulkError::Empty(field));
         }
-        match crate::model::find_by_label(lookups, raw) {
-            Some(found) => Ok(Self { field, value: BulkValue::Reference(found.reference()) }),
-            None => Err(BulkError::Unknown {
+        let Some(found) = crate::model::find_by_label(lookups, raw) else {
+            return Err(BulkError::Unknown {
                 field,
-                value: raw.trim().to_owned(),
+                value: raw.to_owned(),
                 choices: lookups.iter().map(|l| l.label().to_owned()).collect(),
-            }),
-        }
+            });
+        };
+        let target = match field {
+            BulkField::TypeName => FieldValue::Type { of: found.reference(), has: true, association: None },
+            _ => FieldValue::Reference { value: Some(found.reference()) },
+        };
+        Ok(Self { field, target })
     }
 
     /// The field.
@@ -233,153 +361,156 @@ impl BulkChange {
         self.field
     }
 
-    /// The value.
-    pub fn value(&self) -> &BulkValue {
-        &self.value
+    /// The value every targeted contact ends with.
+    pub fn target(&self) -> &FieldValue {
+        &self.target
+    }
+
+    /// "Inactive → true", "Contact type → + Approver".
+    pub fn describe(&self) -> String {
+        let value = match &self.target {
+            FieldValue::Type { of, .. } => format!("+ {}", of.label()),
+            other => other.text(),
+        };
+        format!("{} → {value}", self.field.label())
+    }
+
+    /// `contact`'s value now.
+    pub fn current(&self, contact: &Contact) -> FieldValue {
+        let of = match &self.target {
+            FieldValue::Type { of, .. } => Some(of),
+            _ => None,
+        };
+        FieldValue::of_contact(self.field, contact, of)
     }
 
     /// True when `contact` already has the value.
     pub fn is_set_on(&self, contact: &Contact) -> bool {
-        match (&self.value, self.field) {
-            (BulkValue::Flag(v), BulkField::InactiveFlag) => contact.inactive_flag == *v,
-            (BulkValue::Flag(v), BulkField::DisablePortalLoginFlag) => contact.disable_portal_login_flag == *v,
-            (BulkValue::Reference(r), BulkField::RelationshipName) => {
-                contact.relationship.as_ref().is_some_and(|current| current.same_as(r))
-            }
-            (BulkValue::Reference(r), BulkField::Department) => {
-                contact.department.as_ref().is_some_and(|current| current.same_as(r))
-            }
-            _ => false,
-        }
+        self.current(contact).same(&self.target)
     }
-
-    /// The patch that sets the value: one `replace`.
-    pub fn ops(&self) -> Vec<PatchOp> {
-        let patch = match &self.value {
-            BulkValue::Flag(v) => Patch::new().replace(self.field.path(), Value::Bool(*v)),
-            BulkValue::Reference(r) => Patch::new().replace_ref(self.field.path(), r.clone()),
-        };
-        patch.into_ops()
-    }
-}
-
-/// What a bulk update will do.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BulkPlan {
-    /// One PATCH per contact, in input order.
-    pub updates: Vec<(ContactId, Vec<PatchOp>)>,
-    /// Targeted contacts that already have the value (no call is made).
-    pub already_set: Vec<ContactId>,
-}
-
-impl BulkPlan {
-    /// Contacts the filter targeted: updated plus skipped.
-    pub fn targeted(&self) -> usize {
-        self.updates.len() + self.already_set.len()
-    }
-
-    /// The calls to make, in order.
-    pub fn calls(&self) -> Vec<crate::api::Call<Contact>> {
-        self.updates.iter().map(|(id, ops)| crate::api::patch_contact(*id, ops)).collect()
-    }
-}
-
-/// Plans a bulk update over the contacts of the selected companies: the filter picks the targets, contacts
-/// already at the value are skipped, every other target gets one `replace`.
-pub fn plan_bulk(contacts: &[Contact], filter: BulkFilter, change: &BulkChange) -> BulkPlan {
-    let mut plan = BulkPlan::default();
-    for contact in contacts.iter().filter(|c| filter.matches(c)) {
-        if change.is_set_on(contact) {
-            plan.already_set.push(contact.id);
-        } else {
-            plan.updates.push((contact.id, change.ops()));
-        }
-    }
-    plan
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ContactRelationship;
-    use crate::patch::to_json;
+    use crate::http::Method;
+    use crate::model::{ContactRelationship, ContactType};
     use serde_json::json;
 
     fn contacts() -> Vec<Contact> {
         serde_json::from_value(json!([
-            {"id":1,"firstName":"Pat","defaultFlag":true,"inactiveFlag":false,"relationship":{"id":3,"name":"Owner"}},
+            {"id":1,"firstName":"Pat","defaultFlag":true,"inactiveFlag":false,"relationship":{"id":3,"name":"Owner"},
+             "types":[{"id":2,"name":"Approver"}]},
             {"id":2,"firstName":"Sam","defaultFlag":false,"inactiveFlag":true,"disablePortalLoginFlag":true},
-            {"id":3,"firstName":"Lee","defaultFlag":false,"inactiveFlag":false,"department":{"id":4,"name":"IT"}},
-            {"id":4,"firstName":"Kim","defaultFlag":true,"inactiveFlag":false}
+            {"id":3,"firstName":"Lee","defaultFlag":false,"inactiveFlag":false,"department":{"id":4,"name":"IT"}}
         ]))
         .unwrap()
     }
 
-    fn ids(plan: &BulkPlan) -> Vec<i32> {
-        plan.updates.iter().map(|(id, _)| id.0).collect()
+    fn relationships() -> Vec<ContactRelationship> {
+        serde_json::from_value(json!([{"id":3,"name":"Owner"},{"id":5,"name":"Decision Maker"}])).unwrap()
     }
 
     #[test]
     fn filters_pick_all_primary_or_active_contacts() {
-        let change = BulkChange::parse(BulkField::DisablePortalLoginFlag, "true").unwrap();
-        let all = plan_bulk(&contacts(), BulkFilter::All, &change);
-        assert_eq!(ids(&all), vec![1, 3, 4]);
-        assert_eq!(all.already_set, vec![ContactId(2)]);
-        assert_eq!(all.targeted(), 4);
-        assert_eq!(ids(&plan_bulk(&contacts(), BulkFilter::Primary, &change)), vec![1, 4]);
-        assert_eq!(ids(&plan_bulk(&contacts(), BulkFilter::Active, &change)), vec![1, 3, 4]);
-        assert_eq!(to_json(&all.updates[0].1), r#"[{"op":"replace","path":"disablePortalLoginFlag","value":true}]"#);
-        assert_eq!(all.calls()[0].request.path, "/company/contacts/1");
+        let c = contacts();
+        let picked = |f: BulkFilter| c.iter().filter(|c| f.matches(c)).map(|c| c.id.0).collect::<Vec<_>>();
+        assert_eq!(picked(BulkFilter::All), vec![1, 2, 3]);
+        assert_eq!(picked(BulkFilter::Primary), vec![1]);
+        assert_eq!(picked(BulkFilter::Active), vec![1, 3]);
     }
 
     #[test]
-    fn contacts_already_at_the_value_are_skipped() {
-        let change = BulkChange::parse(BulkField::InactiveFlag, "FALSE").unwrap();
-        let plan = plan_bulk(&contacts(), BulkFilter::All, &change);
-        assert_eq!(ids(&plan), vec![2]);
-        assert_eq!(plan.already_set, vec![ContactId(1), ContactId(3), ContactId(4)]);
-        assert_eq!(to_json(&plan.updates[0].1), r#"[{"op":"replace","path":"inactiveFlag","value":false}]"#);
+    fn flags_are_json_booleans_and_compare_by_value() {
+        let change = BulkChange::flag(BulkField::InactiveFlag, " TRUE ").unwrap();
+        let c = contacts();
+        assert!(!change.is_set_on(&c[0]));
+        assert!(change.is_set_on(&c[1]));
+        let write = change.target().write(change.field(), c[0].id).unwrap();
+        assert_eq!((write.method, write.path.as_str()), (Method::Patch, "/company/contacts/1"));
+        assert_eq!(write.body.as_deref(), Some(r#"[{"op":"replace","path":"inactiveFlag","value":true}]"#));
+        assert_eq!(change.describe(), "Inactive → true");
+        assert_eq!(BulkChange::flag(BulkField::InactiveFlag, "yes"), Err(BulkError::NotABool("yes".into())));
+        assert_eq!(BulkChange::flag(BulkField::InactiveFlag, "1"), Err(BulkError::NotABool("1".into())));
+        assert_eq!(BulkChange::flag(BulkField::InactiveFlag, " "), Err(BulkError::Empty(BulkField::InactiveFlag)));
     }
 
     #[test]
-    fn references_are_written_by_name_and_compared_ignoring_case() {
-        let change = BulkChange::parse(BulkField::RelationshipName, " owner ").unwrap();
-        let plan = plan_bulk(&contacts(), BulkFilter::All, &change);
-        assert_eq!(ids(&plan), vec![2, 3, 4]);
-        assert_eq!(to_json(&plan.updates[0].1), r#"[{"op":"replace","path":"relationship","value":{"name":"owner"}}]"#);
-
-        let change = BulkChange::parse(BulkField::Department, "it").unwrap();
-        assert_eq!(plan_bulk(&contacts(), BulkFilter::All, &change).already_set, vec![ContactId(3)]);
-    }
-
-    #[test]
-    fn resolving_against_the_lookup_writes_the_id_and_catches_typos() {
-        let relationships: Vec<ContactRelationship> =
-            serde_json::from_value(json!([{"id":3,"name":"Owner"},{"id":5,"name":"Decision Maker"}])).unwrap();
-        let change = BulkChange::parse_in(BulkField::RelationshipName, "decision maker", &relationships).unwrap();
-        let plan = plan_bulk(&contacts(), BulkFilter::Primary, &change);
-        assert_eq!(to_json(&plan.updates[0].1), r#"[{"op":"replace","path":"relationship","value":{"id":5}}]"#);
-
-        let err = BulkChange::parse_in(BulkField::RelationshipName, "Ownr", &relationships).unwrap_err();
+    fn references_are_resolved_against_the_lookup_and_written_by_id() {
+        let change = BulkChange::named(BulkField::RelationshipName, "decision maker", &relationships()).unwrap();
+        let c = contacts();
+        assert_eq!(change.current(&c[0]).text(), "Owner");
+        assert_eq!(change.current(&c[1]).text(), "(none)");
+        let write = change.target().write(change.field(), c[0].id).unwrap();
+        assert_eq!(write.body.as_deref(), Some(r#"[{"op":"replace","path":"relationship","value":{"id":5}}]"#));
+        assert!(BulkChange::named(BulkField::RelationshipName, "OWNER", &relationships()).unwrap().is_set_on(&c[0]));
+        let err = BulkChange::named(BulkField::RelationshipName, "Ownr", &relationships()).unwrap_err();
         assert_eq!(
             err.to_string(),
             r#"No relationship named "Ownr" in ConnectWise. Choose one of: Owner, Decision Maker."#
         );
+        // Writing "not set" back (an undo) removes the field.
+        let none = FieldValue::Reference { value: None };
+        let write = none.write(BulkField::Department, ContactId(3)).unwrap();
+        assert_eq!(write.body.as_deref(), Some(r#"[{"op":"remove","path":"department"}]"#));
     }
 
     #[test]
-    fn bad_values_are_refused_with_a_reason() {
-        assert_eq!(BulkChange::parse(BulkField::InactiveFlag, "yes"), Err(BulkError::NotABool("yes".into())));
-        assert_eq!(BulkChange::parse(BulkField::InactiveFlag, "1"), Err(BulkError::NotABool("1".into())));
-        assert_eq!(BulkChange::parse(BulkField::Department, "  "), Err(BulkError::Empty(BulkField::Department)));
-        assert_eq!(
-            BulkChange::parse(BulkField::Department, &"x".repeat(51)),
-            Err(BulkError::TooLong { field: BulkField::Department, max: 50 })
-        );
-        let err = BulkChange::parse(BulkField::TypeName, "Approver").unwrap_err();
-        assert_eq!(err, BulkError::NotPatchable(BulkField::TypeName));
-        assert!(err.to_string().contains("only when a contact is created"));
-        assert!(BulkField::TypeName.unsupported_reason().is_some());
-        assert!(BulkField::ALL.iter().filter(|f| f.unsupported_reason().is_none()).count() == 4);
+    fn contact_types_are_added_and_removed_through_type_associations() {
+        let types: Vec<ContactType> =
+            serde_json::from_value(json!([{"id":2,"description":"Approver"},{"id":7,"description":"End User"}]))
+                .unwrap();
+        let change = BulkChange::named(BulkField::TypeName, "end user", &types).unwrap();
+        let c = contacts();
+        assert!(!change.is_set_on(&c[0]));
+        assert!(BulkChange::named(BulkField::TypeName, "Approver", &types).unwrap().is_set_on(&c[0]));
+        assert_eq!(change.describe(), "Contact type → + End User");
+        let add = change.target().write(BulkField::TypeName, ContactId(1)).unwrap();
+        assert_eq!((add.method, add.path.as_str()), (Method::Post, "/company/contactTypeAssociations"));
+        let body: Value = serde_json::from_str(add.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["contact"]["id"], 1);
+        assert_eq!(body["type"]["id"], 7);
+
+        // The answer names the association; removing the type deletes exactly that one.
+        let answer = Response {
+            status: 201,
+            headers: vec![],
+            body: json!({"id": 44, "contact": {"id": 1}, "type": {"id": 7, "name": "End User"}}).to_string(),
+        };
+        let written = change.target().written(&answer);
+        assert!(matches!(written, FieldValue::Type { association: Some(44), has: true, .. }));
+        let FieldValue::Type { of, .. } = &written else { unreachable!() };
+        let remove = FieldValue::Type { of: of.clone(), has: false, association: Some(44) };
+        let delete = remove.write(BulkField::TypeName, ContactId(1)).unwrap();
+        assert_eq!((delete.method, delete.path.as_str()), (Method::Delete, "/company/contactTypeAssociations/44"));
+        let unknown = FieldValue::Type { of: of.clone(), has: false, association: None };
+        assert!(unknown.write(BulkField::TypeName, ContactId(1)).is_none(), "never a blind delete");
+
+        // The read-back lists the contact's associations.
+        let read = read_request(BulkField::TypeName, ContactId(1));
+        assert_eq!(read.path, "/company/contactTypeAssociations");
+        assert!(read.query.contains("contact%2Fid%3D1") || read.query.contains("contact/id=1"), "{}", read.query);
+        let listed = Response {
+            status: 200,
+            headers: vec![],
+            body: json!([{"id": 44, "contact": {"id": 1}, "type": {"id": 7, "name": "End User"}}]).to_string(),
+        };
+        let now = read_value(BulkField::TypeName, change.target(), &listed).unwrap();
+        assert!(now.same(change.target()));
+        assert!(matches!(now, FieldValue::Type { association: Some(44), .. }));
+    }
+
+    #[test]
+    fn a_read_back_of_a_contact_gives_its_current_value() {
+        let response =
+            Response { status: 200, headers: vec![], body: json!({"id": 1, "inactiveFlag": true}).to_string() };
+        let like = FieldValue::Flag { value: true };
+        assert_eq!(read_value(BulkField::InactiveFlag, &like, &response).unwrap(), like);
+        let gone = Response {
+            status: 404,
+            headers: vec![],
+            body: json!({"code": "NotFound", "message": "Contact 1 not found"}).to_string(),
+        };
+        assert_eq!(read_value(BulkField::InactiveFlag, &like, &gone).unwrap_err().status(), Some(404));
     }
 }
