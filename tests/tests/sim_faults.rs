@@ -57,6 +57,32 @@ async fn dropped_connections_get_no_answer_but_are_recorded() {
     let recorded = s.state.requests();
     assert_eq!(recorded.len(), 2, "CW saw the dropped request too");
     assert_eq!(recorded[0].path, "/v4_6_release/apis/3.0/company/companies");
+    assert_eq!((recorded[0].status, recorded[0].answered), (None, false), "dropped before processing");
+    assert_eq!((recorded[1].status, recorded[1].answered), (Some(200), true));
+    // A 429 is logged with its status.
+    s.state.set_faults(Faults { rate_limit: Some(RateLimit { requests: 0, window_secs: 30 }), ..Faults::default() });
+    assert_eq!(c.get("/company/companies").await.unwrap().status, 429);
+    assert_eq!(s.state.requests().last().map(|r| (r.status, r.answered)), Some((Some(429), true)));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_write_whose_answer_was_dropped_still_landed() {
+    let s = sim::start(SimConfig::for_tests()).await.unwrap();
+    let c = s.client();
+    let contacts = c.get("/company/contacts?pageSize=1&orderBy=id%20asc").await.unwrap().json();
+    let id = contacts[0]["id"].as_i64().unwrap();
+    let was = contacts[0]["inactiveFlag"].as_bool().unwrap_or(false);
+    let set = c.send("POST", "/__sim/faults", &[], Some(r#"{"drop_after_next":1}"#)).await.unwrap();
+    assert_eq!(set.json()["drop_after_next"], 1);
+    let patch = json!([{"op": "replace", "path": "inactiveFlag", "value": !was}]).to_string();
+    let lost = c.send("PATCH", &format!("/v4_6_release/apis/3.0/company/contacts/{id}"), &[], Some(&patch)).await;
+    assert!(lost.is_err(), "the client never sees the answer");
+    let now = c.get(&format!("/company/contacts/{id}")).await.unwrap();
+    assert_eq!(now.json()["inactiveFlag"], json!(!was), "but the PATCH was applied");
+    let log = s.state.requests();
+    let patch = log.iter().find(|r| r.method == "PATCH").unwrap();
+    assert_eq!((patch.status, patch.answered), (Some(200), false));
     s.shutdown().await;
 }
 

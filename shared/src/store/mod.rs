@@ -48,6 +48,7 @@ mod refs;
 mod routes;
 mod schema;
 mod seed;
+mod type_associations;
 mod validate;
 
 #[cfg(test)]
@@ -259,6 +260,9 @@ impl Store {
     }
 
     fn dispatch(&mut self, req: &Request) -> Result<Response, CwError> {
+        if let Some(route) = type_associations::route(&req.path) {
+            return self.type_association_call(route, req);
+        }
         let target = routes::resolve(&req.path).ok_or(CwError::NoEndpoint)?;
         let method = req.method;
         match target {

@@ -898,3 +898,74 @@ fn moving_a_contact_and_first_contact_default() {
     let (_, c, _) = get(&mut s, &format!("/company/companies/{id}"));
     assert_eq!(c["defaultContact"], json!({"id": first["id"], "name": "Ann"}));
 }
+
+#[test]
+fn contact_types_change_through_type_associations() {
+    let mut s = Store::demo();
+    let (_, contact, _) = get(&mut s, "/company/contacts?pageSize=1&orderBy=id+asc");
+    let contact = contact[0].clone();
+    let cid = contact["id"].as_i64().unwrap();
+    let had: Vec<i64> = contact["types"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    let (_, types, _) = get(&mut s, "/company/contacts/types?pageSize=100");
+    let new_type =
+        types.as_array().unwrap().iter().find(|t| !had.contains(&t["id"].as_i64().unwrap())).unwrap().clone();
+    let tid = new_type["id"].as_i64().unwrap();
+
+    // The contact's existing types are listed as associations, by contact.
+    let list = format!("/company/contactTypeAssociations?conditions=contact%2Fid%3D{cid}");
+    let (status, before, _) = get(&mut s, &list);
+    assert_eq!(status, 200);
+    assert_eq!(before.as_array().unwrap().len(), had.len());
+    assert!(before.as_array().unwrap().iter().all(|a| a["contact"]["id"] == json!(cid)));
+
+    let body = json!({"contact": {"id": cid}, "type": {"id": tid}});
+    let (status, created, _) = call(&mut s, Method::Post, "/company/contactTypeAssociations", Some(body.clone()));
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["type"]["id"], json!(tid));
+    assert_eq!(created["type"]["name"], new_type["description"]);
+    let aid = created["id"].as_i64().unwrap();
+    let (_, now, _) = get(&mut s, &format!("/company/contacts/{cid}"));
+    assert!(now["types"].as_array().unwrap().iter().any(|t| t["id"] == json!(tid)), "the contact has the type");
+    let (_, listed, _) = get(&mut s, &format!("/company/contacts/{cid}/typeAssociations"));
+    assert!(ids(&listed).contains(&aid));
+    let (status, one, _) = get(&mut s, &format!("/company/contactTypeAssociations/{aid}"));
+    assert_eq!((status, one["id"].as_i64()), (200, Some(aid)));
+
+    // The same type twice is refused, naming the field.
+    let (status, dup, _) = call(&mut s, Method::Post, "/company/contactTypeAssociations", Some(body));
+    assert_eq!(status, 400);
+    assert_eq!(dup["code"], "InvalidObject");
+    assert_eq!(dup["errors"][0]["code"], "ObjectExists");
+    assert_eq!(dup["errors"][0]["field"], "type");
+    // An unknown contact or type is refused too.
+    let bad = json!({"contact": {"id": 999_999}, "type": {"id": tid}});
+    let (status, err, _) = call(&mut s, Method::Post, "/company/contactTypeAssociations", Some(bad));
+    assert_eq!((status, err["errors"][0]["field"].as_str()), (400, Some("contact")));
+    let bad = json!({"contact": {"id": cid}, "type": {"id": 999}});
+    let (status, err, _) = call(&mut s, Method::Post, "/company/contactTypeAssociations", Some(bad));
+    assert_eq!((status, err["errors"][0]["field"].as_str()), (400, Some("type")));
+
+    // DELETE takes the type off again; a second DELETE is a 404.
+    let (status, _, resp) = call(&mut s, Method::Delete, &format!("/company/contactTypeAssociations/{aid}"), None);
+    assert_eq!((status, resp.body.as_str()), (204, ""));
+    let (_, now, _) = get(&mut s, &format!("/company/contacts/{cid}"));
+    assert!(!now["types"].as_array().unwrap().iter().any(|t| t["id"] == json!(tid)));
+    let (status, gone, _) = call(&mut s, Method::Delete, &format!("/company/contactTypeAssociations/{aid}"), None);
+    assert_eq!(status, 404);
+    assert_eq!(gone["message"], format!("ContactTypeAssociation {aid} not found"));
+    // A PATCH of types stays refused.
+    let patch = json!([{"op": "replace", "path": "types", "value": [{"id": tid}]}]);
+    let (status, _, _) = call(&mut s, Method::Patch, &format!("/company/contacts/{cid}"), Some(patch));
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn a_relationship_can_be_removed_by_patch() {
+    let mut s = Store::demo();
+    let (_, contact, _) = get(&mut s, "/company/contacts?pageSize=1&orderBy=id+asc&conditions=relationship%2Fid%3E0");
+    let cid = contact[0]["id"].as_i64().unwrap();
+    let patch = json!([{"op": "remove", "path": "relationship"}]);
+    let (status, after, _) = call(&mut s, Method::Patch, &format!("/company/contacts/{cid}"), Some(patch));
+    assert_eq!(status, 200, "{after}");
+    assert!(after.get("relationship").is_none(), "{after}");
+}

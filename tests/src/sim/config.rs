@@ -151,6 +151,15 @@ pub struct SimConfig {
     #[arg(long, env = "CW_SIM_DROP_NEXT", default_value_t = 0)]
     pub drop_next: u32,
 
+    /// Probability (0 to 1) of processing a call (a write lands) and then closing the connection without the
+    /// answer.
+    #[arg(long, env = "CW_SIM_DROP_AFTER_RATE", default_value_t = 0.0)]
+    pub drop_after_rate: f64,
+
+    /// Process the next N API calls, then drop their connection without the answer.
+    #[arg(long, env = "CW_SIM_DROP_AFTER_NEXT", default_value_t = 0)]
+    pub drop_after_next: u32,
+
     /// Whether setting a new primary contact clears the previous one.
     #[arg(long, env = "CW_SIM_PRIMARY_MODE", value_enum, default_value_t = PrimaryArg::Manual)]
     pub primary_mode: PrimaryArg,
@@ -207,13 +216,19 @@ impl SimConfig {
             fail_next: self.fail_next,
             drop_rate: self.drop_rate,
             drop_next: self.drop_next,
+            drop_after_rate: self.drop_after_rate,
+            drop_after_next: self.drop_after_next,
         }
     }
 
     /// Every problem with the configuration, reported at once.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut problems = Vec::new();
-        for (name, p) in [("--fail-rate", self.fail_rate), ("--drop-rate", self.drop_rate)] {
+        for (name, p) in [
+            ("--fail-rate", self.fail_rate),
+            ("--drop-rate", self.drop_rate),
+            ("--drop-after-rate", self.drop_after_rate),
+        ] {
             if !(0.0..=1.0).contains(&p) {
                 problems.push(format!("{name} must be between 0 and 1, not {p}"));
             }

@@ -48,6 +48,11 @@ pub struct Faults {
     pub drop_rate: f64,
     /// The next N requests are dropped without an answer.
     pub drop_next: u32,
+    /// Probability of processing the request (a write lands) and then closing the connection without the
+    /// answer: the case where a client cannot know whether its write happened.
+    pub drop_after_rate: f64,
+    /// The next N API calls are processed, then dropped without the answer.
+    pub drop_after_next: u32,
 }
 
 /// What the fault layer decided for one request.
@@ -122,6 +127,16 @@ impl FaultState {
         Verdict::Proceed
     }
 
+    /// Whether to drop the connection after processing this call (the answer is lost, the effect is not).
+    pub fn drop_after(&mut self) -> bool {
+        if self.faults.drop_after_next > 0 {
+            self.faults.drop_after_next -= 1;
+            return true;
+        }
+        let rate = self.faults.drop_after_rate;
+        self.chance(rate)
+    }
+
     /// Whether to answer an authenticated call with the 500 timeout.
     pub fn fail_now(&mut self) -> bool {
         if self.faults.fail_next > 0 {
@@ -160,5 +175,15 @@ mod tests {
         let mut f = FaultState::new(Faults { fail_rate: 0.5, ..Faults::default() });
         let fails = (0..1000).filter(|_| f.fail_now()).count();
         assert!((350..650).contains(&fails), "{fails}");
+    }
+
+    #[test]
+    fn drops_after_processing_come_next_n_then_by_rate() {
+        let mut f = FaultState::new(Faults { drop_after_next: 2, ..Faults::default() });
+        assert!(f.drop_after() && f.drop_after() && !f.drop_after());
+        assert_eq!(f.before_auth(), Verdict::Proceed, "the request itself goes through");
+        let mut f = FaultState::new(Faults { drop_after_rate: 0.25, ..Faults::default() });
+        let drops = (0..1000).filter(|_| f.drop_after()).count();
+        assert!((150..350).contains(&drops), "{drops}");
     }
 }

@@ -44,6 +44,13 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body as text (empty when none).
     pub body: String,
+    /// The status the simulator decided on (`None` when the connection was dropped before processing). For a
+    /// drop after processing it is the status of what was done, though the client never saw it.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// True when the answer was sent; false when the connection was dropped (before or after processing).
+    #[serde(default)]
+    pub answered: bool,
 }
 
 impl RecordedRequest {
@@ -98,6 +105,15 @@ impl SimState {
         *self.store.lock().expect("not poisoned") = store;
         self.set_faults(self.config.faults());
         self.clear_requests();
+    }
+
+    /// Notes how request `seq` ended.
+    fn outcome(&self, seq: u64, status: Option<u16>, answered: bool) {
+        let mut list = self.requests.lock().expect("not poisoned");
+        if let Some(r) = list.iter_mut().rev().find(|r| r.seq == seq) {
+            r.status = status;
+            r.answered = answered;
+        }
     }
 
     fn record(&self, req: RecordedRequest) {
@@ -285,6 +301,8 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Answer {
         path: path_and_query,
         headers: headers.clone(),
         body: body.clone(),
+        status: None,
+        answered: false,
     });
 
     let latency = state.faults.lock().expect("not poisoned").faults.latency_ms;
@@ -305,6 +323,12 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Answer {
         }
         Verdict::Proceed => answer(&state, seq, &method, &path, &query, headers, body),
     };
+    if verdict == Verdict::Proceed && state.faults.lock().expect("not poisoned").drop_after() {
+        state.outcome(seq, Some(answer.status), false);
+        tracing::info!(%method, %path, status = answer.status, "processed, then dropped the connection (fault injection)");
+        return Err(Dropped);
+    }
+    state.outcome(seq, Some(answer.status), true);
     tracing::info!(%method, %path, status = answer.status, elapsed_ms = started.elapsed().as_millis() as u64, "request");
     Ok(to_hyper(answer))
 }
@@ -412,7 +436,7 @@ fn merge_faults(current: Faults, body: &str) -> Result<Faults, String> {
         merged[k] = v;
     }
     let faults: Faults = serde_json::from_value(merged).map_err(|e| e.to_string())?;
-    for p in [faults.fail_rate, faults.drop_rate] {
+    for p in [faults.fail_rate, faults.drop_rate, faults.drop_after_rate] {
         if !(0.0..=1.0).contains(&p) {
             return Err(format!("rates must be between 0 and 1, not {p}"));
         }
