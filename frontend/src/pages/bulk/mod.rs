@@ -339,7 +339,9 @@ pub fn BulkPage() -> impl IntoView {
             let j = j.as_ref()?;
             let s = j.summary();
             Some(match j.phase() {
-                Phase::Ready if j.total() == 0 => "No contacts of the selected clients match the filter.".to_string(),
+                Phase::Ready | Phase::Done if j.total() == 0 => {
+                    "No contacts of the selected clients match the filter.".to_string()
+                }
                 Phase::Ready => "Preview ready: check the plan, then Execute.".to_string(),
                 Phase::Running => format!("Updating… {} left, {} in flight", s.open, j.in_flight()),
                 Phase::Paused { reason } => format!(
@@ -353,6 +355,9 @@ pub fn BulkPage() -> impl IntoView {
                     "Cancelled: {} updated, {} failed, {} skipped, {} changed by someone else, {} not sent.",
                     s.ok, s.failed, s.skipped, s.changed, s.not_sent
                 ),
+                Phase::Done if j.stats().writes + j.stats().reads == 0 => {
+                    format!("Preview: nothing to update, all {} targeted contact(s) already have the value.", s.skipped)
+                }
                 Phase::Done => format!(
                     "Done: {} updated, {} errors, {} skipped, {} changed by someone else.",
                     s.ok, s.failed, s.skipped, s.changed
