@@ -1,10 +1,12 @@
 //! `cargo xtask bench [NAME…] [-- FLAGS]`: measured, never timed tests. Results go to BENCHMARKS.md.
 //!
-//! With no name every benchmark runs: `proxy`, then `frontend` (see bench_frontend.rs). `proxy`
+//! With no name every benchmark runs: `proxy`, then `frontend` (see bench_frontend.rs), then `bulk`. `proxy`
 //! installs its peers when they are missing (Debian's nginx through apt-get, cors-anywhere through
 //! `npm ci` in bench/), builds cw-proxy and cw-bench in release, and runs `cw-bench proxy`, which
 //! rewrites the `## cw-proxy` section of BENCHMARKS.md. FLAGS after `--` go to that one benchmark (a
 //! quick look: `cargo xtask bench proxy -- --rounds 1 --duration 2`; `cw-bench proxy --help` lists them).
+//! `bulk` builds cw-bench in release and runs `cw-bench bulk` (the bulk job engine against the spec's
+//! fixed-pause loop on cw-sim, about eight minutes), which rewrites the `## Bulk updates` section.
 
 use crate::cmd::{self, Result, command, output, root, sh};
 use std::path::Path;
@@ -13,7 +15,7 @@ use std::path::Path;
 type Bench = fn(&[String]) -> Result;
 
 /// Every benchmark, by name.
-const BENCHES: &[(&str, Bench)] = &[("proxy", proxy), ("frontend", frontend)];
+const BENCHES: &[(&str, Bench)] = &[("proxy", proxy), ("frontend", frontend), ("bulk", bulk)];
 
 /// Where Debian puts nginx.
 const NGINX: &str = "/usr/sbin/nginx";
@@ -52,6 +54,14 @@ fn frontend(flags: &[String]) -> Result {
         return Err(format!("`cargo xtask bench frontend` takes no flags (got {flag:?})"));
     }
     crate::bench_frontend::bench_frontend()
+}
+
+fn bulk(flags: &[String]) -> Result {
+    sh("cargo", &["build", "--release", "-p", "cw-tests", "--bin", "cw-bench"])?;
+    let bin = root().join("target/release/cw-bench");
+    let mut run = command(&bin.display().to_string(), &["bulk"]);
+    run.arg("--out").arg(root().join("BENCHMARKS.md")).args(flags);
+    cmd::run(run)
 }
 
 fn proxy(flags: &[String]) -> Result {

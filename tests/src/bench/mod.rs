@@ -9,7 +9,12 @@
 //! - [`process`]: the peers' processes, always stopped; [`rss`]: their memory from `/proc`;
 //! - [`nginx`]: nginx's configuration from `bench/nginx.conf.template`;
 //! - [`report`]: the table, ratios and goals as the `## cw-proxy` section of BENCHMARKS.md.
+//!
+//! The bulk benchmark ([`bulk::run`]) drives the bulk panel's job engine and the spec's fixed-pause loop
+//! against cw-sim with a rate limit and latency; [`bulk_report`] renders its `## Bulk updates` section.
 
+pub mod bulk;
+pub mod bulk_report;
 pub mod load;
 pub mod nginx;
 pub mod process;

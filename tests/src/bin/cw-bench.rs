@@ -2,10 +2,13 @@
 //! `cw-bench proxy` with the right paths).
 //!
 //! - `cw-bench proxy --proxy-bin … --nginx … --node … --cors-anywhere bench/cors-anywhere.js --out BENCHMARKS.md`
+//! - `cw-bench bulk --out BENCHMARKS.md`: the bulk job engine against the spec's fixed-pause loop on cw-sim.
 //! - `cw-bench upstream --ca-out ca.pem --addr-out addr` (started by `proxy`): the HTTPS upstream.
 
 use clap::{Args, Parser, Subcommand};
-use cw_tests::bench::{proxy, report, upstream};
+use cw_tests::bench::{bulk, bulk_report, proxy, report, upstream};
+use cw_tests::benchmarks_md;
+use cw_tests::sim::RateLimit;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -21,6 +24,8 @@ struct Cli {
 enum Cmd {
     /// The upstream direct vs cw-proxy vs nginx vs cors-anywhere: req/s, p50/p99, RSS.
     Proxy(ProxyArgs),
+    /// The bulk job's engine vs the spec's fixed-pause loop on cw-sim: wall time against the minimum, 429s.
+    Bulk(BulkArgs),
     /// The HTTPS upstream alone, on 127.0.0.1 (an ephemeral port), until killed.
     Upstream {
         /// Where to write the CA certificate (PEM) clients must trust.
@@ -88,11 +93,46 @@ struct ProxyArgs {
     out: Option<PathBuf>,
 }
 
+#[derive(Args)]
+struct BulkArgs {
+    /// Clients in the generated tenant.
+    #[arg(long, default_value_t = 50)]
+    companies: usize,
+    /// Contacts per client.
+    #[arg(long, default_value_t = 10)]
+    contacts: usize,
+    /// cw-sim's fixed-window rate limit, `N/SECONDS`.
+    #[arg(long, default_value = "50/10")]
+    limit: RateLimit,
+    /// cw-sim's latency on every answer, ms.
+    #[arg(long, default_value_t = 150)]
+    latency_ms: u64,
+    /// The engine's rate, requests per minute (set just under the limit, as a user would).
+    #[arg(long, default_value_t = 290)]
+    rate: u32,
+    /// A second engine run above the limit, requests per minute (0: skip it).
+    #[arg(long, default_value_t = 400)]
+    above_rate: u32,
+    /// The engine's requests in flight.
+    #[arg(long, default_value_t = 4)]
+    in_flight: usize,
+    /// The fixed loop pauses after this many requests.
+    #[arg(long, default_value_t = 10)]
+    pause_every: usize,
+    /// The fixed loop's pause, seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pause: f64,
+    /// The BENCHMARKS.md whose `## Bulk updates` section is rewritten (omit to only print).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let threads = match &cli.command {
         Cmd::Proxy(args) => args.client_threads,
         Cmd::Upstream { threads, .. } => *threads,
+        Cmd::Bulk(_) => 0,
     };
     let mut builder = match threads {
         1 => tokio::runtime::Builder::new_current_thread(),
@@ -113,6 +153,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Upstream { ca_out, addr_out, .. } => runtime.block_on(serve_upstream(ca_out, addr_out)),
         Cmd::Proxy(args) => runtime.block_on(run_proxy(args)),
+        Cmd::Bulk(args) => runtime.block_on(run_bulk(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -131,6 +172,42 @@ async fn serve_upstream(ca_out: PathBuf, addr_out: PathBuf) -> Result<(), String
     std::fs::write(&addr_out, addr.to_string()).map_err(|e| format!("{}: {e}", addr_out.display()))?;
     println!("upstream listening on https://{addr} (localhost and 127.0.0.1 certificate)");
     upstream::serve(listener, pki.server, upstream::company_list()).await;
+    Ok(())
+}
+
+async fn run_bulk(args: BulkArgs) -> Result<(), String> {
+    if !(args.pause.is_finite() && (0.0..=60.0).contains(&args.pause)) {
+        return Err("--pause must be between 0 and 60 seconds".into());
+    }
+    let options = bulk::Options {
+        companies: args.companies,
+        contacts: args.contacts,
+        limit: args.limit,
+        latency_ms: args.latency_ms,
+        engine_rate: args.rate,
+        above_rate: args.above_rate,
+        in_flight: args.in_flight,
+        pause_every: args.pause_every,
+        pause: Duration::from_secs_f64(args.pause),
+    };
+    let section = bulk::run(&options).await?.render();
+    println!("\n{section}");
+    if let Some(out) = &args.out {
+        write_section(out, bulk_report::HEADING, &section)?;
+    }
+    Ok(())
+}
+
+/// Rewrites one section of a BENCHMARKS.md (created when missing).
+fn write_section(out: &std::path::Path, heading: &str, section: &str) -> Result<(), String> {
+    let doc = match std::fs::read_to_string(out) {
+        Ok(doc) => doc,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", out.display())),
+    };
+    let text = benchmarks_md::replace_section(&doc, heading, section);
+    std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("wrote the {heading} section of {}", out.display());
     Ok(())
 }
 
@@ -177,13 +254,7 @@ async fn run_proxy(args: ProxyArgs) -> Result<(), String> {
     let section = report.render();
     println!("\n{section}");
     if let Some(out) = &args.out {
-        let doc = match std::fs::read_to_string(out) {
-            Ok(doc) => doc,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(format!("{}: {e}", out.display())),
-        };
-        std::fs::write(out, report::replace_section(&doc, &section)).map_err(|e| format!("{}: {e}", out.display()))?;
-        println!("wrote the {} section of {}", report::HEADING, out.display());
+        write_section(out, report::HEADING, &section)?;
     }
     if own_dir {
         let _ = std::fs::remove_dir_all(&work_dir);
