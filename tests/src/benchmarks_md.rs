@@ -24,6 +24,16 @@ pub fn replace_section(doc: &str, heading: &str, section: &str) -> String {
     out
 }
 
+/// Rewrites the `heading` section of the BENCHMARKS.md at `path` (created when missing); other sections stay.
+pub fn write_section(path: &std::path::Path, heading: &str, section: &str) -> Result<(), String> {
+    let doc = match std::fs::read_to_string(path) {
+        Ok(doc) => doc,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    std::fs::write(path, replace_section(&doc, heading, section)).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// `12,345`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -48,6 +58,20 @@ mod tests {
         assert_eq!(replace_section(doc, "## b", "## b\n\nnew b"), "# Benchmarks\n\n## a\n\nold a\n\n## b\n\nnew b\n");
         assert_eq!(replace_section(doc, "## c", "## c\n\nc"), format!("{}\n## c\n\nc\n", doc));
         assert!(replace_section("", "## a", "## a\n").starts_with("# Benchmarks\n"));
+    }
+
+    #[test]
+    fn a_section_is_written_into_the_file_and_a_missing_file_is_created() {
+        let path = std::env::temp_dir().join(format!("cw-benchmarks-md-{}.md", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        write_section(&path, "## a", "## a\n\nfirst\n").unwrap();
+        write_section(&path, "## b", "## b\n\nsecond\n").unwrap();
+        write_section(&path, "## a", "## a\n\nnew\n").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(text.starts_with("# Benchmarks\n") && text.contains("## a\n\nnew\n\n## b\n\nsecond\n"), "{text}");
+        let dir = std::env::temp_dir();
+        assert!(write_section(&dir, "## a", "## a\n").unwrap_err().contains(&dir.display().to_string()));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use crate::bench::bulk_report::{Contender, Outcome, Report, Setup};
 use crate::sim::{Dataset, Faults, RateLimit, SimClient, SimConfig, SimHandle, start};
 use cw_shared::api::{self, API_ROOT};
-use cw_shared::http::{Request, Response};
+use cw_shared::http::Response;
 use cw_shared::ids::ContactId;
 use cw_shared::model::{Company, Contact};
 use cw_shared::plan::bulk::{BulkChange, BulkField, BulkFilter};
@@ -93,7 +93,8 @@ async fn run_one(sim: &SimHandle, client: &SimClient, opts: &Options, contender:
     let (failed, open_at_end) = match contender {
         Contender::Engine { .. } => {
             drive(&mut job, client, clock).await;
-            (job.summary().failed, job.summary().open)
+            let summary = job.summary();
+            (summary.failed, summary.open)
         }
         Contender::FixedLoop { every, pause } => (fixed_loop(&job, client, every, pause).await, 0),
     };
@@ -127,14 +128,14 @@ async fn read_plan_input(client: &SimClient, companies: usize) -> Result<Vec<(St
     let page = Page { number: 1, size: 1000 };
     let call = api::list_companies(None, page);
     let mut list: Vec<Company> =
-        api::parse_response(&send(client, &call.into_request()).await?).map_err(|e| e.to_string())?;
+        api::parse_response(&client.call(&call.into_request()).await?).map_err(|e| e.to_string())?;
     list.sort_by_key(|c| c.id.0);
     list.truncate(companies);
     let mut out = Vec::new();
     for company in list {
         let call = api::list_company_contacts(company.id, page);
         let contacts: Vec<Contact> =
-            api::parse_response(&send(client, &call.into_request()).await?).map_err(|e| e.to_string())?;
+            api::parse_response(&client.call(&call.into_request()).await?).map_err(|e| e.to_string())?;
         out.push((company.name, contacts));
     }
     Ok(out)
@@ -153,7 +154,7 @@ async fn drive(job: &mut BulkJob, client: &SimClient, clock: Instant) {
             Step::Send(ticket) => {
                 let (client, tx) = (client.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = send(&client, &ticket.request).await;
+                    let result = client.call(&ticket.request).await;
                     let _ = tx.send((ticket, result));
                 });
                 continue;
@@ -185,23 +186,12 @@ async fn fixed_loop(job: &BulkJob, client: &SimClient, every: usize, pause: Dura
             failed += 1;
             continue;
         };
-        match send(client, &request).await {
+        match client.call(&request).await {
             Ok(response) if response.is_success() => {}
             _ => failed += 1,
         }
     }
     failed
-}
-
-/// One call to cw-sim over HTTPS; a lost connection is an `Err` with its reason.
-async fn send(client: &SimClient, request: &Request) -> Result<Response, String> {
-    let path = format!("{API_ROOT}{}", request.path_and_query());
-    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let answer = client
-        .send(request.method.as_str(), &path, &headers, request.body.as_deref())
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(Response { status: answer.status, headers: answer.headers, body: answer.body })
 }
 
 /// The contact id of `/v4_6_release/apis/3.0/company/contacts/{id}`.
@@ -211,10 +201,9 @@ fn contact_of(path: &str) -> Option<i32> {
 
 /// Whether cw-sim's store holds the value for this contact.
 fn holds_value(sim: &SimHandle, id: ContactId) -> bool {
-    let call = api::get_contact(id);
-    let request = call.clone().into_request();
+    let request = api::get_contact(id).into_request();
     let response = sim.state.with_store(|store| store.handle(&request));
-    call.parse(&response).is_ok_and(|c: Contact| c.disable_portal_login_flag)
+    api::parse_response(&response).is_ok_and(|c: Contact| c.disable_portal_login_flag)
 }
 
 #[cfg(test)]

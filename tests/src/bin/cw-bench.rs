@@ -198,15 +198,9 @@ async fn run_bulk(args: BulkArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Rewrites one section of a BENCHMARKS.md (created when missing).
+/// Rewrites one section of a BENCHMARKS.md and says so.
 fn write_section(out: &std::path::Path, heading: &str, section: &str) -> Result<(), String> {
-    let doc = match std::fs::read_to_string(out) {
-        Ok(doc) => doc,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("{}: {e}", out.display())),
-    };
-    let text = benchmarks_md::replace_section(&doc, heading, section);
-    std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+    benchmarks_md::write_section(out, heading, section)?;
     println!("wrote the {heading} section of {}", out.display());
     Ok(())
 }

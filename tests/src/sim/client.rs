@@ -82,6 +82,18 @@ impl SimClient {
         self.send("GET", &format!("/v4_6_release/apis/3.0{api_path}"), &[], None).await
     }
 
+    /// A console call ([`cw_shared::http::Request`], path below the API root) as the console's transport sends
+    /// it; a lost connection is an `Err` with its reason.
+    pub async fn call(&self, request: &cw_shared::http::Request) -> Result<cw_shared::http::Response, String> {
+        let path = format!("{}{}", cw_shared::api::API_ROOT, request.path_and_query());
+        let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let answer = self
+            .send(request.method.as_str(), &path, &headers, request.body.as_deref())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(cw_shared::http::Response { status: answer.status, headers: answer.headers, body: answer.body })
+    }
+
     /// Any request to the simulator: `path_and_query` is the full path (e.g. `/login/companyinfo/demo`).
     pub async fn send(
         &self,
