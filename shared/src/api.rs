@@ -8,13 +8,13 @@
 //! One call lives outside the API root: `GET /login/companyinfo/{companyId}` (no auth; it tells the codebase).
 //! Its [`Call::root`] is [`Root::Host`]; use [`Call::full_path`] to get the path from the host root for any call.
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::http::{Method, Request, Response};
-use crate::ids::{CompanyId, ContactId};
+use crate::ids::{AgreementId, CompanyId, ContactId, SiteId, TicketId};
 use crate::model::{
     Agreement, AgreementType, Board, BoardStatus, CommunicationType, Company, CompanyInfo, CompanyStatus, CompanyType,
     Contact, ContactDepartment, ContactRelationship, ContactType, ContactTypeAssociation, Count, Country, ErrorBody,
@@ -116,7 +116,10 @@ pub fn parse_response<T: DeserializeOwned>(response: &Response) -> Result<T, Api
 }
 
 /// Why a call failed, in a form a technician can act on (`Display`).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serializable, so a stopped run can keep its error in a journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ApiError {
     /// ConnectWise answered with its error body (`400 InvalidObject`, `404 NotFound`, `401`...).
     ConnectWise {
@@ -253,6 +256,13 @@ fn patch<T>(path: String, ops: &[PatchOp]) -> Call<T> {
     Call::api(Request::new(Method::Patch, path).with_body(crate::patch::to_json(ops)))
 }
 
+fn delete(path: String) -> Call<()> {
+    Call::api(Request::new(Method::Delete, path))
+}
+
+/// The first few matches of a search: enough to say "already exists" or to find a lost record.
+const FIND_PAGE: Page = Page { number: 1, size: 25 };
+
 fn lookup<T>(path: &str) -> Call<T> {
     get(path.to_owned(), QueryString::new().page_size(MAX_PAGE_SIZE))
 }
@@ -295,6 +305,11 @@ pub fn post_company(company: &NewCompany) -> Call<Company> {
     post("/company/companies".into(), company)
 }
 
+/// `DELETE /company/companies/{id}` (204): the onboarding rollback.
+pub fn delete_company(id: CompanyId) -> Call<()> {
+    delete(format!("/company/companies/{id}"))
+}
+
 // Contacts (there is no /company/companies/{id}/contacts: contacts are filtered by company/id)
 
 /// `GET /company/contacts?conditions=…&page=…&pageSize=…`.
@@ -330,6 +345,19 @@ pub fn patch_contact(id: ContactId, ops: &[PatchOp]) -> Call<Contact> {
 /// `POST /company/contacts`.
 pub fn post_contact(contact: &NewContact) -> Call<Contact> {
     post("/company/contacts".into(), contact)
+}
+
+/// `GET /company/contacts?childConditions=communicationItems/value="…" AND
+/// communicationItems/communicationType="Email"`: the contacts that have this email address.
+pub fn find_contacts_by_email(email: &str) -> Call<Vec<Contact>> {
+    let child = Condition::eq("communicationItems/value", email.trim())
+        .and(Condition::eq("communicationItems/communicationType", "Email"));
+    get("/company/contacts".into(), QueryString::new().child_conditions(&child).page(FIND_PAGE))
+}
+
+/// `DELETE /company/contacts/{id}` (204): the onboarding rollback.
+pub fn delete_contact(id: ContactId) -> Call<()> {
+    delete(format!("/company/contacts/{id}"))
 }
 
 // Contact type associations (how an existing contact's types change: `types` is POST-only)
@@ -368,6 +396,26 @@ pub fn post_site(company: CompanyId, site: &NewSite) -> Call<Site> {
     post(format!("/company/companies/{company}/sites"), site)
 }
 
+/// `GET /company/companies/{id}/sites?conditions=…`: a company's sites matching a filter.
+pub fn find_sites(company: CompanyId, filter: &Condition) -> Call<Vec<Site>> {
+    get(format!("/company/companies/{company}/sites"), QueryString::new().conditions(filter).page(FIND_PAGE))
+}
+
+/// `GET /company/companies/{id}/sites/{siteId}`.
+pub fn get_site(company: CompanyId, site: SiteId) -> Call<Site> {
+    get(format!("/company/companies/{company}/sites/{site}"), QueryString::new())
+}
+
+/// `PATCH /company/companies/{id}/sites/{siteId}`.
+pub fn patch_site(company: CompanyId, site: SiteId, ops: &[PatchOp]) -> Call<Site> {
+    patch(format!("/company/companies/{company}/sites/{site}"), ops)
+}
+
+/// `DELETE /company/companies/{id}/sites/{siteId}` (204).
+pub fn delete_site(company: CompanyId, site: SiteId) -> Call<()> {
+    delete(format!("/company/companies/{company}/sites/{site}"))
+}
+
 // Agreements
 
 /// `GET /finance/agreements?conditions=company/id=N&page=…&pageSize=…`.
@@ -380,7 +428,42 @@ pub fn post_agreement(agreement: &NewAgreement) -> Call<Agreement> {
     post("/finance/agreements".into(), agreement)
 }
 
+/// `GET /finance/agreements?conditions=…`: the agreements matching a filter.
+pub fn find_agreements(filter: &Condition) -> Call<Vec<Agreement>> {
+    get("/finance/agreements".into(), QueryString::new().conditions(filter).page(FIND_PAGE))
+}
+
+/// `GET /finance/agreements/{id}`.
+pub fn get_agreement(id: AgreementId) -> Call<Agreement> {
+    get(format!("/finance/agreements/{id}"), QueryString::new())
+}
+
+/// `PATCH /finance/agreements/{id}`.
+pub fn patch_agreement(id: AgreementId, ops: &[PatchOp]) -> Call<Agreement> {
+    patch(format!("/finance/agreements/{id}"), ops)
+}
+
+/// `DELETE /finance/agreements/{id}` (204).
+pub fn delete_agreement(id: AgreementId) -> Call<()> {
+    delete(format!("/finance/agreements/{id}"))
+}
+
 // Tickets
+
+/// `GET /service/tickets?conditions=…`: the tickets matching a filter.
+pub fn find_tickets(filter: &Condition) -> Call<Vec<Ticket>> {
+    get("/service/tickets".into(), QueryString::new().conditions(filter).page(FIND_PAGE))
+}
+
+/// `GET /service/tickets/{id}`.
+pub fn get_ticket(id: TicketId) -> Call<Ticket> {
+    get(format!("/service/tickets/{id}"), QueryString::new())
+}
+
+/// `DELETE /service/tickets/{id}` (204).
+pub fn delete_ticket(id: TicketId) -> Call<()> {
+    delete(format!("/service/tickets/{id}"))
+}
 
 /// `POST /service/tickets` (CW requires summary and company).
 pub fn post_ticket(ticket: &NewTicket) -> Call<Ticket> {
@@ -506,19 +589,30 @@ const CATALOGUE: &[Endpoint] = endpoints! {
     Get Api "/company/companies/{id}" "get_company" "Company" "One company, for the detail panel";
     Patch Api "/company/companies/{id}" "patch_company" "Company" "Edit company (one replace per changed field)";
     Post Api "/company/companies" "post_company" "Company" "Onboarding step 1: create the company";
-    Get Api "/company/contacts" "list_contacts / list_company_contacts" "Vec<Contact>" "Contacts of a company (conditions=company/id=N)";
+    Delete Api "/company/companies/{id}" "delete_company" "()" "Onboarding rollback: remove the company";
+    Get Api "/company/contacts" "list_contacts / list_company_contacts / find_contacts_by_email" "Vec<Contact>" "Contacts of a company (conditions=company/id=N); onboarding pre-flight by email (childConditions)";
     Get Api "/company/contacts/count" "count_contacts / count_company_contacts" "Count" "Number of contacts matching a filter";
     Get Api "/company/contacts/{id}" "get_contact" "Contact" "One contact, for read-back after a change";
     Patch Api "/company/contacts/{id}" "patch_contact" "Contact" "Edit contact, set primary, bulk updates (one call per contact)";
     Post Api "/company/contacts" "post_contact" "Contact" "Add contact (detail panel, onboarding step 3)";
+    Delete Api "/company/contacts/{id}" "delete_contact" "()" "Onboarding rollback: remove a contact";
     Get Api "/company/contactTypeAssociations" "contact_type_associations" "Vec<ContactTypeAssociation>" "A contact's types, for a bulk type change's read-back";
     Post Api "/company/contactTypeAssociations" "add_contact_type" "ContactTypeAssociation" "Bulk: add a contact type (types cannot be PATCHed)";
     Delete Api "/company/contactTypeAssociations/{id}" "delete_contact_type_association" "()" "Bulk undo: take the added type off again";
-    Get Api "/company/companies/{id}/sites" "list_sites" "Vec<Site>" "Sites of a company";
+    Get Api "/company/companies/{id}/sites" "list_sites / find_sites" "Vec<Site>" "Sites of a company; onboarding's search for a site whose answer was lost";
     Post Api "/company/companies/{id}/sites" "post_site" "Site" "Onboarding step 2: create the site";
-    Get Api "/finance/agreements" "list_agreements" "Vec<Agreement>" "Agreements of a company (conditions=company/id=N)";
+    Get Api "/company/companies/{id}/sites/{siteId}" "get_site" "Site" "Onboarding read-back of the site";
+    Patch Api "/company/companies/{id}/sites/{siteId}" "patch_site" "Site" "Onboarding rollback: deactivate the site if it cannot be deleted";
+    Delete Api "/company/companies/{id}/sites/{siteId}" "delete_site" "()" "Onboarding rollback: remove the site";
+    Get Api "/finance/agreements" "list_agreements / find_agreements" "Vec<Agreement>" "Agreements of a company (conditions=company/id=N)";
+    Get Api "/finance/agreements/{id}" "get_agreement" "Agreement" "Onboarding read-back of the agreement";
+    Patch Api "/finance/agreements/{id}" "patch_agreement" "Agreement" "Onboarding rollback: cancel the agreement if it cannot be deleted";
+    Delete Api "/finance/agreements/{id}" "delete_agreement" "()" "Onboarding rollback: remove the agreement";
     Post Api "/finance/agreements" "post_agreement" "Agreement" "Onboarding step 4: create the agreement";
     Post Api "/service/tickets" "post_ticket" "Ticket" "Onboarding step 5: create the onboarding ticket";
+    Get Api "/service/tickets" "find_tickets" "Vec<Ticket>" "Onboarding's search for a ticket whose answer was lost";
+    Get Api "/service/tickets/{id}" "get_ticket" "Ticket" "Onboarding read-back of the ticket";
+    Delete Api "/service/tickets/{id}" "delete_ticket" "()" "Onboarding rollback: remove the ticket";
     Get Api "/company/companies/statuses" "company_statuses" "Vec<CompanyStatus>" "Company status drop-down";
     Get Api "/company/companies/types" "company_types" "Vec<CompanyType>" "Company type drop-down (POST only)";
     Get Api "/company/contacts/types" "contact_types" "Vec<ContactType>" "Contact type drop-down (labelled by description)";
