@@ -160,6 +160,11 @@ pub struct SimConfig {
     #[arg(long, env = "CW_SIM_DROP_AFTER_NEXT", default_value_t = 0)]
     pub drop_after_next: u32,
 
+    /// Aim the `--*-next` faults at one call: only calls whose `METHOD /path` (below `/apis/3.0`) starts with
+    /// this count, e.g. `POST /finance/agreements`.
+    #[arg(long, env = "CW_SIM_NEXT_ONLY")]
+    pub next_only: Option<String>,
+
     /// Whether setting a new primary contact clears the previous one.
     #[arg(long, env = "CW_SIM_PRIMARY_MODE", value_enum, default_value_t = PrimaryArg::Manual)]
     pub primary_mode: PrimaryArg,
@@ -218,6 +223,7 @@ impl SimConfig {
             drop_next: self.drop_next,
             drop_after_rate: self.drop_after_rate,
             drop_after_next: self.drop_after_next,
+            next_only: self.next_only.clone(),
         }
     }
 

@@ -53,6 +53,10 @@ pub struct Faults {
     pub drop_after_rate: f64,
     /// The next N API calls are processed, then dropped without the answer.
     pub drop_after_next: u32,
+    /// When set, `fail_next`, `drop_next` and `drop_after_next` count only the calls whose `METHOD /path` (the
+    /// path below `/apis/3.0`, without the query) starts with this, e.g. `POST /finance/agreements`: a fault
+    /// aimed at one step of a sequence.
+    pub next_only: Option<String>,
 }
 
 /// What the fault layer decided for one request.
@@ -101,9 +105,19 @@ impl FaultState {
         (x as f64 / (1u64 << 53) as f64) < p
     }
 
-    /// Drops and rate limiting, decided before authentication (as a CDN in front of CW would).
-    pub fn before_auth(&mut self) -> Verdict {
-        if self.faults.drop_next > 0 {
+    /// True when the `*_next` counters apply to `call` (`METHOD /full/path`).
+    fn aimed_at(&self, call: &str) -> bool {
+        let Some(only) = self.faults.next_only.as_deref() else { return true };
+        let (method, path) = call.split_once(' ').unwrap_or((call, ""));
+        let path = path.find("/apis/3.0").map(|i| &path[i + "/apis/3.0".len()..]).unwrap_or(path);
+        let path = path.split('?').next().unwrap_or(path);
+        format!("{} {path}", method.to_ascii_uppercase()).starts_with(only.trim())
+    }
+
+    /// Drops and rate limiting, decided before authentication (as a CDN in front of CW would). `call` is
+    /// `METHOD /path`.
+    pub fn before_auth(&mut self, call: &str) -> Verdict {
+        if self.faults.drop_next > 0 && self.aimed_at(call) {
             self.faults.drop_next -= 1;
             return Verdict::Drop;
         }
@@ -128,8 +142,8 @@ impl FaultState {
     }
 
     /// Whether to drop the connection after processing this call (the answer is lost, the effect is not).
-    pub fn drop_after(&mut self) -> bool {
-        if self.faults.drop_after_next > 0 {
+    pub fn drop_after(&mut self, call: &str) -> bool {
+        if self.faults.drop_after_next > 0 && self.aimed_at(call) {
             self.faults.drop_after_next -= 1;
             return true;
         }
@@ -138,8 +152,8 @@ impl FaultState {
     }
 
     /// Whether to answer an authenticated call with the 500 timeout.
-    pub fn fail_now(&mut self) -> bool {
-        if self.faults.fail_next > 0 {
+    pub fn fail_now(&mut self, call: &str) -> bool {
+        if self.faults.fail_next > 0 && self.aimed_at(call) {
             self.faults.fail_next -= 1;
             return true;
         }
@@ -161,29 +175,45 @@ mod tests {
             rate_limit: Some(RateLimit { requests: 2, window_secs: 60 }),
             ..Faults::default()
         });
-        assert_eq!(f.before_auth(), Verdict::Proceed);
-        assert_eq!(f.before_auth(), Verdict::Proceed);
-        assert!(matches!(f.before_auth(), Verdict::RateLimited(s) if (59..=60).contains(&s)));
+        assert_eq!(f.before_auth("GET /x"), Verdict::Proceed);
+        assert_eq!(f.before_auth("GET /x"), Verdict::Proceed);
+        assert!(matches!(f.before_auth("GET /x"), Verdict::RateLimited(s) if (59..=60).contains(&s)));
     }
 
     #[test]
     fn next_n_and_rates() {
         let mut f = FaultState::new(Faults { fail_next: 2, drop_next: 1, ..Faults::default() });
-        assert_eq!(f.before_auth(), Verdict::Drop);
-        assert_eq!(f.before_auth(), Verdict::Proceed);
-        assert!(f.fail_now() && f.fail_now() && !f.fail_now());
+        assert_eq!(f.before_auth("GET /x"), Verdict::Drop);
+        assert_eq!(f.before_auth("GET /x"), Verdict::Proceed);
+        assert!(f.fail_now("GET /x") && f.fail_now("GET /x") && !f.fail_now("GET /x"));
         let mut f = FaultState::new(Faults { fail_rate: 0.5, ..Faults::default() });
-        let fails = (0..1000).filter(|_| f.fail_now()).count();
+        let fails = (0..1000).filter(|_| f.fail_now("GET /x")).count();
         assert!((350..650).contains(&fails), "{fails}");
     }
 
     #[test]
     fn drops_after_processing_come_next_n_then_by_rate() {
         let mut f = FaultState::new(Faults { drop_after_next: 2, ..Faults::default() });
-        assert!(f.drop_after() && f.drop_after() && !f.drop_after());
-        assert_eq!(f.before_auth(), Verdict::Proceed, "the request itself goes through");
+        assert!(f.drop_after("GET /x") && f.drop_after("GET /x") && !f.drop_after("GET /x"));
+        assert_eq!(f.before_auth("GET /x"), Verdict::Proceed, "the request itself goes through");
         let mut f = FaultState::new(Faults { drop_after_rate: 0.25, ..Faults::default() });
-        let drops = (0..1000).filter(|_| f.drop_after()).count();
+        let drops = (0..1000).filter(|_| f.drop_after("GET /x")).count();
         assert!((150..350).contains(&drops), "{drops}");
+    }
+
+    #[test]
+    fn next_n_faults_can_aim_at_one_call() {
+        let mut f = FaultState::new(Faults {
+            fail_next: 1,
+            drop_after_next: 1,
+            next_only: Some("POST /finance/agreements".into()),
+            ..Faults::default()
+        });
+        assert!(!f.fail_now("POST /v4_6_release/apis/3.0/company/companies"));
+        assert!(!f.fail_now("GET /v4_6_release/apis/3.0/finance/agreements?conditions=x"));
+        assert!(f.fail_now("POST /v4_6_release/apis/3.0/finance/agreements"));
+        assert!(!f.fail_now("POST /v4_6_release/apis/3.0/finance/agreements"), "only the next one");
+        assert!(!f.drop_after("POST /v4_6_release/apis/3.0/company/contacts"));
+        assert!(f.drop_after("post /v4_6_release/apis/3.0/finance/agreements"));
     }
 }

@@ -309,7 +309,8 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Answer {
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    let verdict = state.faults.lock().expect("not poisoned").before_auth();
+    let call = format!("{method} {path}");
+    let verdict = state.faults.lock().expect("not poisoned").before_auth(&call);
     let answer = match verdict {
         Verdict::Drop => {
             tracing::info!(%method, %path, "dropped connection (fault injection)");
@@ -323,7 +324,7 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Answer {
         }
         Verdict::Proceed => answer(&state, seq, &method, &path, &query, headers, body),
     };
-    if verdict == Verdict::Proceed && state.faults.lock().expect("not poisoned").drop_after() {
+    if verdict == Verdict::Proceed && state.faults.lock().expect("not poisoned").drop_after(&call) {
         state.outcome(seq, Some(answer.status), false);
         tracing::info!(%method, %path, status = answer.status, "processed, then dropped the connection (fault injection)");
         return Err(Dropped);
@@ -361,7 +362,7 @@ fn answer(
     if !state.credentials.accepts(header(&headers, "authorization"), header(&headers, "clientid")) {
         return sim_error(seq, 401, "ConnectWiseApi", "UserNotAuthenticated");
     }
-    if state.faults.lock().expect("not poisoned").fail_now() {
+    if state.faults.lock().expect("not poisoned").fail_now(&format!("{method} {path}")) {
         return sim_error(seq, 500, "ConnectWiseApi", "A timeout has occured. Please try again.");
     }
     let Some(m) = Method::parse(method) else {
