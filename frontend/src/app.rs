@@ -3,6 +3,7 @@
 
 use crate::api::system;
 use crate::components::bulk_recover::BulkRecover;
+use crate::components::onboard_recover::OnboardRecover;
 use crate::components::client_list::{ClientList, SCROLLER_ID};
 use crate::components::config_bar::{ConfigBar, ConfigForm};
 use crate::components::nav_bar::NavBar;
@@ -12,6 +13,7 @@ use crate::pages::bulk::BulkPage;
 use crate::pages::detail::DetailPage;
 use crate::pages::onboard::OnboardPage;
 use crate::state::bulk::BulkState;
+use crate::state::onboarding::OnboardState;
 use crate::state::config::DEFAULT_PROXY_BASE;
 use crate::state::list::{ROW_HEIGHT, move_cursor, reveal};
 use crate::state::{Console, DemoSeed, Modal, Tab};
@@ -76,6 +78,7 @@ pub fn Shell(
     provide_context(console);
     provide_context(seed);
     provide_context(BulkState::restore());
+    provide_context(OnboardState::restore());
     let form = ConfigForm::new();
     provide_context(form);
     console.reload();
@@ -102,6 +105,7 @@ pub fn Shell(
         <NavBar />
         <ConfigBar />
         <BulkRecover />
+        <OnboardRecover />
         <main class="layout">
             <ClientList />
             <div class="workspace">

@@ -52,6 +52,15 @@ pub struct ConfigForm {
     pub holder: RwSignal<Option<CredentialsHolder>>,
 }
 
+impl ConfigForm {
+    /// The ConnectWise site and company id typed in the bar, for links into ConnectWise Manage (`None` when
+    /// the host is not known here, e.g. when the proxy holds the credentials).
+    pub fn manage_site(&self) -> Option<(String, String)> {
+        let host = self.host.get_untracked().trim().to_owned();
+        (!host.is_empty()).then(|| (host, self.company.get_untracked().trim().to_owned()))
+    }
+}
+
 impl Default for ConfigForm {
     fn default() -> Self {
         Self::new()

@@ -7,5 +7,6 @@ pub mod config_bar;
 pub mod error_view;
 pub mod modal_frame;
 pub mod nav_bar;
+pub mod onboard_recover;
 pub mod tabs;
 pub mod toasts;

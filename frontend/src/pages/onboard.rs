@@ -1,17 +1,27 @@
 //! `#panel-onboard`: the six-step onboarding wizard (company → site → contacts → agreement → ticket →
 //! review). One page is shown at a time; Next is blocked while the page has problems, shown next to their
-//! fields. Submit runs `cw_shared::plan::OnboardingRun` through the session's transport (demo store or
-//! proxy), one POST at a time, stopping at the first failure; `#wz-result` lists each step's outcome, and a
-//! failed run offers Resume, which continues from the failed step without re-creating finished records.
+//! fields.
 //!
-//! The draft, its validation and the run live in the shared crate; [`logic`] holds the rest of the
-//! view-independent pieces (lookup defaults, auto-fill, the calls each page makes, result wording).
+//! The Review page runs pre-flight checks against ConnectWise before anything is written ([`preflight`]):
+//! blocking findings stop Submit with the reason, warnings wait for an acknowledgement. Submit runs
+//! `cw_shared::plan::OnboardingRun` through the session's transport, one call at a time ([`driver`]); the run
+//! is journalled in `localStorage` ([`crate::state::onboarding`]), so after a failure, a reload or a closed
+//! tab the wizard offers Resume (nothing is created twice; a POST whose answer was lost is searched for first)
+//! and Roll back. A finished run is read back and compared with the draft ([`outcome`]).
+//!
+//! The draft, its validation, the run, pre-flight, rollback and read-back live in the shared crate; [`logic`]
+//! holds the rest of the view-independent pieces (lookup defaults, auto-fill, the calls each page makes,
+//! result wording).
 
+mod driver;
 pub mod logic;
+mod outcome;
+mod preflight;
 
 use crate::api::lookups::wizard_lookups;
+use crate::state::onboarding::{OnboardState, needs_journal};
 use crate::state::{Console, Tab};
-use cw_shared::api::ApiError;
+use cw_shared::plan::onboarding::Verified;
 use cw_shared::plan::{ContactDraft, DraftProblem, OnboardingDraft, OnboardingRun, OnboardingStep, WizardStep};
 use leptos::prelude::*;
 use logic::{Choices, Lookups};
@@ -42,9 +52,11 @@ struct Wizard {
     skip_ticket: RwSignal<bool>,
     /// Pages whose problems are shown (the user tried to leave them, or to submit).
     attempted: RwSignal<Vec<WizardStep>>,
-    /// The run, once submitted.
+    /// The run, once submitted, and whether requests are being sent (shared with the start-up banner).
+    state: OnboardState,
+    /// The run (`state.run`).
     run: RwSignal<Option<OnboardingRun>>,
-    /// True while requests are being sent.
+    /// True while requests are being sent (`state.running`).
     running: RwSignal<bool>,
     /// The ticket summary the auto-fill set last.
     auto_summary: RwSignal<Option<String>>,
@@ -52,21 +64,54 @@ struct Wizard {
     lookups: RwSignal<Lookups>,
     /// The session the lookups were loaded for.
     lookups_for: RwSignal<Option<u64>>,
+    /// The pre-flight checks of the Review page.
+    preflight: RwSignal<preflight::Preflight>,
+    /// The read-back of a finished run.
+    verified: RwSignal<Option<Vec<Verified>>>,
+    /// Roll back was clicked once; the second click confirms.
+    confirm_rollback: RwSignal<bool>,
 }
 
 impl Wizard {
-    fn new() -> Self {
-        Self {
+    fn new(state: OnboardState) -> Self {
+        let w = Self {
             draft: RwSignal::new(OnboardingDraft::new(&today())),
             step: RwSignal::new(WizardStep::Company),
             skip_agreement: RwSignal::new(false),
             skip_ticket: RwSignal::new(false),
             attempted: RwSignal::new(Vec::new()),
-            run: RwSignal::new(None),
-            running: RwSignal::new(false),
+            state,
+            run: state.run,
+            running: state.running,
             auto_summary: RwSignal::new(None),
             lookups: RwSignal::new(Lookups::default()),
             lookups_for: RwSignal::new(None),
+            preflight: RwSignal::new(preflight::Preflight::default()),
+            verified: RwSignal::new(None),
+            confirm_rollback: RwSignal::new(false),
+        };
+        w.adopt_run();
+        w
+    }
+
+    /// Shows a run restored from the journal: its draft, its skip switches, the Review page (or the page of
+    /// the step that failed).
+    fn adopt_run(&self) {
+        let restored = self.run.with_untracked(|r| {
+            r.as_ref().map(|r| (r.draft().clone(), r.failure().map(|(s, _)| s.wizard_step())))
+        });
+        if let Some((draft, failed)) = restored {
+            self.skip_agreement.set(draft.agreement.is_none());
+            self.skip_ticket.set(draft.ticket.is_none());
+            let mut form = draft;
+            if form.agreement.is_none() {
+                form.agreement = Some(cw_shared::plan::AgreementDraft::starting(&today()));
+            }
+            if form.ticket.is_none() {
+                form.ticket = Some(Default::default());
+            }
+            self.draft.set(form);
+            self.step.set(failed.unwrap_or(WizardStep::Review));
         }
     }
 
@@ -101,9 +146,14 @@ impl Wizard {
         self.run.with(|r| r.as_ref().is_some_and(OnboardingRun::is_complete))
     }
 
-    /// True when the run stopped on a failure.
-    fn failed(&self) -> bool {
-        self.run.with(|r| r.as_ref().is_some_and(|r| r.failure().is_some()))
+    /// True when a run exists that Submit continues rather than starts (stopped, interrupted).
+    fn resumable(&self) -> bool {
+        self.run.with(|r| r.as_ref().is_some_and(|r| r.rollback().is_none() && r.can_resume()))
+    }
+
+    /// True while the run is being rolled back or was rolled back: the form is done with.
+    fn rolled_back(&self) -> bool {
+        self.run.with(|r| r.as_ref().is_some_and(|r| r.rollback().is_some()))
     }
 
     /// True when the run created the record of `step`.
@@ -120,8 +170,11 @@ impl Wizard {
         self.skip_agreement.set(false);
         self.skip_ticket.set(false);
         self.attempted.set(Vec::new());
-        self.run.set(None);
+        self.state.forget();
         self.auto_summary.set(None);
+        self.preflight.set(preflight::Preflight::default());
+        self.verified.set(None);
+        self.confirm_rollback.set(false);
     }
 }
 
@@ -129,17 +182,18 @@ impl Wizard {
 #[component]
 pub fn OnboardPage() -> impl IntoView {
     let console = expect_context::<Console>();
-    let w = Wizard::new();
+    let w = Wizard::new(expect_context::<OnboardState>());
 
-    // Lookups load when the panel is first shown in a session; a new session also drops a finished or
-    // failed run (its ids belong to the other tenant).
+    // Lookups load when the panel is first shown in a session; a new session also drops a finished run (its
+    // ids belong to the other tenant). An unfinished one stays: it resumes only on its own target.
     Effect::new(move |_| {
         let (id, cw) = console.session.with(|s| (s.id, s.cw.clone()));
         if console.tab.get() != Tab::Onboard || w.lookups_for.get_untracked() == Some(id) {
             return;
         }
-        if w.lookups_for.get_untracked().is_some() && !w.running.get_untracked() {
-            w.run.set(None);
+        let finished = w.run.with_untracked(|r| r.as_ref().is_some_and(|r| !needs_journal(r)));
+        if w.lookups_for.get_untracked().is_some() && !w.running.get_untracked() && finished {
+            w.reset();
         }
         w.lookups_for.set(Some(id));
         leptos::task::spawn_local(async move {
@@ -150,6 +204,21 @@ pub fn OnboardPage() -> impl IntoView {
             w.draft.update(|d| logic::apply_lookup_defaults(d, &lookups));
             w.lookups.set(lookups);
         });
+    });
+
+    // Pre-flight runs when the Review page shows a draft it has not checked (a new run only: a resumed run's
+    // company exists already).
+    Effect::new(move |_| {
+        if w.step.get() != WizardStep::Review || w.run.with(Option::is_some) {
+            return;
+        }
+        let draft = w.effective();
+        let key = serde_json::to_string(&draft).unwrap_or_default();
+        w.lookups.track();
+        if w.preflight.with_untracked(|p| p.checked_for.as_deref() == Some(key.as_str())) {
+            return;
+        }
+        preflight::run(console, w, draft, key);
     });
 
     // Problems shown next to fields: the draft's own (for pages the user tried to leave) and ConnectWise's
@@ -166,81 +235,26 @@ pub fn OnboardPage() -> impl IntoView {
         out
     });
 
-    let drive = Action::new_local(move |_: &()| {
-        let cw = console.cw();
-        async move {
-            w.running.set(true);
-            while let Some(request) = w.run.with_untracked(|r| r.as_ref().and_then(OnboardingRun::next_request)) {
-                let answer = cw.send_any(request).await;
-                let mut stop = false;
-                w.run.update(|r| {
-                    if let Some(r) = r.as_mut() {
-                        match &answer {
-                            Ok(response) => stop = r.record(response).is_err(),
-                            Err(e) => {
-                                let message = if e.message().is_empty() { e.title() } else { e.message() };
-                                r.record_error(ApiError::Transport { message });
-                                stop = true;
-                            }
-                        }
-                    }
-                });
-                if stop {
-                    break;
-                }
-            }
-            w.running.set(false);
-            let (complete, failure, name) = w.run.with_untracked(|r| match r {
-                Some(r) => (
-                    r.is_complete(),
-                    r.failure().map(|(step, e)| (step, e.to_string())),
-                    r.draft().company.name.trim().to_owned(),
-                ),
-                None => (false, None, String::new()),
-            });
-            if complete {
-                console.reload();
-                console.toasts.ok(format!("Onboarded {name}: every record was created"));
-            } else if let Some((step, message)) = failure {
-                console.toasts.error(format!("Onboarding stopped: {message}"));
-                w.step.set(step.wizard_step());
-            }
-            // Bring the outcome (and its Open client / Resume buttons) into view.
-            request_animation_frame(|| {
-                if let Some(el) =
-                    web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("wz-result"))
-                {
-                    el.scroll_into_view();
-                }
-            });
-        }
-    });
-
     let submit = move || {
         if w.running.get_untracked() {
             return;
         }
         let draft = w.effective_untracked();
-        if w.run.with_untracked(|r| r.as_ref().is_some_and(|r| r.failure().is_some())) {
-            let mut result = Ok(());
-            w.run.update(|r| {
-                if let Some(r) = r.as_mut() {
-                    *r.draft_mut() = draft;
-                    result = r.resume();
-                }
-            });
-            match result {
-                Ok(()) => {
-                    drive.dispatch_local(());
-                }
-                Err(problems) => w.show_problems(&problems),
-            }
+        if w.run.with_untracked(|r| r.is_some()) {
+            driver::resume(console, w, draft);
             return;
         }
+        if !w.preflight.with_untracked(|p| p.allows_submit()) {
+            w.step.set(WizardStep::Review);
+            console.toasts.error("Pre-flight found problems: see the Review page before submitting.");
+            return;
+        }
+        let target = console.session.with_untracked(|s| s.target.clone());
         match OnboardingRun::start(draft) {
             Ok(run) => {
-                w.run.set(Some(run));
-                drive.dispatch_local(());
+                w.run.set(Some(run.with_target(target)));
+                w.state.restored.set(false);
+                driver::start(console, w);
             }
             Err(problems) => w.show_problems(&problems),
         }
@@ -269,7 +283,7 @@ pub fn OnboardPage() -> impl IntoView {
         }
     };
 
-    let locked = move || w.running.get() || w.complete();
+    let locked = move || w.running.get() || w.complete() || w.rolled_back();
     let step_list = WizardStep::ALL
         .iter()
         .map(|&s| {
@@ -335,13 +349,16 @@ pub fn OnboardPage() -> impl IntoView {
                     type="button"
                     class="btn btn-primary"
                     class:hidden=move || w.step.get() != WizardStep::Review
-                    disabled=move || w.running.get() || w.complete()
+                    disabled=move || {
+                        w.running.get() || w.complete() || w.rolled_back()
+                            || (w.run.with(Option::is_none) && !w.preflight.with(|p| p.allows_submit()))
+                    }
                     on:click=move |_| submit()
                 >
                     {move || {
                         if w.running.get() {
-                            "Creating…"
-                        } else if w.failed() {
+                            "Working…"
+                        } else if w.resumable() {
                             "Resume"
                         } else {
                             "Submit — create the client"
@@ -349,7 +366,7 @@ pub fn OnboardPage() -> impl IntoView {
                     }}
                 </button>
             </div>
-            <ResultView w=w on_resume=Callback::new(move |()| submit()) />
+            <outcome::ResultView w=w on_resume=Callback::new(move |()| submit()) />
         </section>
     }
 }
@@ -826,90 +843,8 @@ fn ReviewStep(w: Wizard) -> impl IntoView {
             <p class="field-note">
                 "Check everything, then Submit. The calls run in this order and stop at the first failure; nothing is sent before you submit."
             </p>
+            <preflight::PreflightView w=w />
             <div class="wz-review">{sections}</div>
         </section>
-    }
-}
-
-#[component]
-fn ResultView(w: Wizard, on_resume: Callback<()>) -> impl IntoView {
-    let console = expect_context::<Console>();
-    let content = move || {
-        let running = w.running.get();
-        w.run.with(|r| {
-            let r = r.as_ref()?;
-            let summary = r.summary();
-            let company = r.company_id().map(|c| c.0);
-            let failure = r.failure();
-            let failed_label = failure.and_then(|(step, _)| {
-                summary.rows.iter().find(|(s, _, _)| *s == step).map(|(_, label, _)| label.clone())
-            });
-            let complete = r.is_complete();
-            let headline = logic::headline(&summary, complete, failed_label.as_deref());
-            let fix = failure.map(|(step, e)| (e.to_string(), logic::fix_hint(step, e)));
-            let lines = logic::result_lines(&summary, company)
-                .into_iter()
-                .map(|l| view! { <li class=format!("wz-line wz-line-{}", l.class)>{l.text}</li> })
-                .collect_view();
-            let notes = summary.notes.into_iter().map(|n| view! { <li class="wz-note">{n}</li> }).collect_view();
-            let headline_class = if complete {
-                "wz-headline wz-ok"
-            } else if fix.is_some() {
-                "wz-headline wz-error"
-            } else {
-                "wz-headline"
-            };
-            Some(view! {
-                <div class=headline_class>{headline}</div>
-                {fix.map(|(message, hint)| view! {
-                    <div class="wz-failure">
-                        <div class="wz-cw-message">{format!("ConnectWise error: {message}")}</div>
-                        <div class="wz-fix">{format!("What to fix: {hint}")}</div>
-                        <button
-                            id="wz-resume"
-                            type="button"
-                            class="btn btn-primary"
-                            disabled=move || w.running.get()
-                            on:click=move |_| on_resume.run(())
-                        >
-                            "Resume"
-                        </button>
-                    </div>
-                })}
-                {running.then(|| view! {
-                    <div class="loading" role="status">
-                        <span class="spinner" aria-hidden="true"></span>
-                        "Sending…"
-                    </div>
-                })}
-                <ul class="wz-result-list">{lines}{notes}</ul>
-                {(complete && company.is_some()).then(|| {
-                    let id = cw_shared::ids::CompanyId(company.unwrap_or_default());
-                    view! {
-                        <div class="wz-done">
-                            <button
-                                id="wz-open-client"
-                                type="button"
-                                class="btn btn-primary"
-                                on:click=move |_| {
-                                    console.reload();
-                                    console.open_client(id);
-                                }
-                            >
-                                "Open client"
-                            </button>
-                            <button id="wz-restart" type="button" class="btn" on:click=move |_| w.reset()>
-                                "Start another"
-                            </button>
-                        </div>
-                    }
-                })}
-            })
-        })
-    };
-    view! {
-        <div id="wz-result" class="wz-result" class:hidden=move || w.run.with(Option::is_none) role="status" aria-live="polite">
-            {content}
-        </div>
     }
 }

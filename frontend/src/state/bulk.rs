@@ -6,6 +6,7 @@
 //! leaves the job exactly as far as ConnectWise got, with the requests that were in flight marked for a
 //! read-back.
 
+use super::storage;
 use cw_shared::plan::bulk_job::BulkJob;
 use leptos::prelude::*;
 
@@ -72,45 +73,16 @@ pub fn now_ms() -> u64 {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// The saved job, if any; `Err` when one is saved but cannot be resumed.
 fn load() -> Option<Result<BulkJob, String>> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let json = storage()?.get_item(JOURNAL_KEY).ok()??;
-        Some(BulkJob::from_journal(&json))
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        None
-    }
+    storage::load(JOURNAL_KEY).map(|json| BulkJob::from_journal(&json))
 }
 
 fn store(json: &str) -> Result<(), String> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let storage = storage().ok_or("this browser offers no localStorage")?;
-        storage.set_item(JOURNAL_KEY, json).map_err(|_| {
-            "the browser refused to save the bulk job's journal (storage full or blocked): a reload would lose \
-             track of this job"
-                .to_string()
-        })
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = json;
-        Ok(())
-    }
+    storage::save(JOURNAL_KEY, json, "the bulk job's journal")
 }
 
 fn clear() -> Result<(), String> {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(s) = storage() {
-        let _ = s.remove_item(JOURNAL_KEY);
-    }
+    storage::clear(JOURNAL_KEY);
     Ok(())
 }

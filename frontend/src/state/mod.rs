@@ -6,11 +6,15 @@
 //! - [`config`]: the config bar's fields and how they are stored.
 //! - [`list`]: search, virtual window and cursor math for the client list (pure, tested natively).
 //! - [`bulk`]: the bulk job the bulk panel and the start-up banner share, and its journal in `localStorage`.
+//! - [`onboarding`]: the onboarding run the wizard and the start-up banner share, and its journal.
+//! - [`storage`]: `localStorage` for the journals.
 
 pub mod bulk;
 pub mod config;
 pub mod list;
+pub mod onboarding;
 pub mod primary;
+pub mod storage;
 pub mod toasts;
 
 use crate::api::Cw;
