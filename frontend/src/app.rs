@@ -3,19 +3,19 @@
 
 use crate::api::system;
 use crate::components::bulk_recover::BulkRecover;
-use crate::components::onboard_recover::OnboardRecover;
 use crate::components::client_list::{ClientList, SCROLLER_ID};
 use crate::components::config_bar::{ConfigBar, ConfigForm};
 use crate::components::nav_bar::NavBar;
+use crate::components::onboard_recover::OnboardRecover;
 use crate::components::tabs::Tabs;
 use crate::components::toasts::ToastStack;
 use crate::pages::bulk::BulkPage;
 use crate::pages::detail::DetailPage;
 use crate::pages::onboard::OnboardPage;
 use crate::state::bulk::BulkState;
-use crate::state::onboarding::OnboardState;
 use crate::state::config::DEFAULT_PROXY_BASE;
 use crate::state::list::{ROW_HEIGHT, move_cursor, reveal};
+use crate::state::onboarding::OnboardState;
 use crate::state::{Console, DemoSeed, Modal, Tab};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

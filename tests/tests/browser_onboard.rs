@@ -1,13 +1,14 @@
 //! The onboarding wizard in demo mode, end to end in headless Chromium against the built dist/: the six
-//! pages, auto-fill, the run through the in-browser ConnectWise store, a refusal with ConnectWise's own
-//! message, and Resume.
+//! pages, auto-fill, pre-flight, the run through the in-browser ConnectWise store, the read-back, and a
+//! duplicate caught by pre-flight before anything is written. (Live runs through cw-proxy to cw-sim, with
+//! failures, reloads, lost answers and rollback: `browser_onboard_live.rs`.)
 
 mod support;
 
 use cw_tests::dist_server::DistServer;
-use fantoccini::{Client, Locator};
-use std::time::{Duration, Instant};
+use fantoccini::Locator;
 use support::browser::*;
+use support::wizard::*;
 
 async fn open_wizard() -> (Browser, DistServer) {
     let server = DistServer::start(std::net::TcpListener::bind("127.0.0.1:0").unwrap(), dist_dir()).unwrap();
@@ -20,53 +21,6 @@ async fn open_wizard() -> (Browser, DistServer) {
     click(c, "#tab-onboard").await;
     wait_visible(c, "#wz-1").await;
     (b, server)
-}
-
-/// Waits until `css` is displayed (the wizard shows one page at a time).
-async fn wait_visible(c: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(el) = c.find(Locator::Css(css)).await
-            && el.is_displayed().await.unwrap_or(false)
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "waited 30 s for {css} to be shown");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// An input's current value.
-async fn value(c: &Client, css: &str) -> String {
-    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
-    el.prop("value").await.unwrap().unwrap_or_default()
-}
-
-/// Waits until an input's value satisfies `check`.
-async fn wait_value(c: &Client, css: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let v = value(c, css).await;
-        if check(&v) {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "waited 30 s for {css} to hold {what}; it holds {v:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn next(c: &Client, page: usize) {
-    click(c, "#wz-next").await;
-    wait_visible(c, &format!("#wz-{page}")).await;
-}
-
-async fn fill_company(c: &Client, name: &str, identifier: &str) {
-    fill(c, "#wz-name", name).await;
-    fill(c, "#wz-identifier", identifier).await;
-    fill(c, "#wz-address1", "200 Lake Street").await;
-    fill(c, "#wz-city", "Madison").await;
-    fill(c, "#wz-state", "WI").await;
-    fill(c, "#wz-zip", "53703").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -119,6 +73,8 @@ async fn onboarding_creates_a_complete_client_and_opens_it() {
     for expected in ["Northwind Dental Partners", "NorthwindDental", "Nora Quinn", "Block Hours", "Service Desk"] {
         assert!(review.contains(expected), "the review shows {expected}: {review}");
     }
+    let status = preflight_status(c).await;
+    assert!(status.contains("Pre-flight passed"), "{status}");
     screenshot(c, "onboard-review").await;
     click(c, "#wz-submit").await;
     let result = wait_text(c, "#wz-result", "success", |t| t.contains("success")).await;
@@ -126,6 +82,9 @@ async fn onboarding_creates_a_complete_client_and_opens_it() {
     for record in ["Company", "Site", "Contact", "Agreement", "Ticket"] {
         assert!(result.contains(&format!("Created {record}")), "{record} created: {result}");
     }
+    let verified = wait_text(c, "#wz-verify", "the read-back", |t| t.contains("Verified")).await;
+    assert!(verified.contains("all 5 records"), "{verified}");
+    wait_count(c, ".wz-verify-row.wz-verify-ok", "a verified row per record", |n| n == 5).await;
     wait_text(c, "#toasts", "a [DEMO] toast", |t| t.contains("[DEMO]")).await;
     screenshot(c, "onboard-success").await;
 
@@ -149,34 +108,53 @@ async fn onboarding_creates_a_complete_client_and_opens_it() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_refused_identifier_fails_with_cws_message_and_resume_finishes() {
+async fn preflight_blocks_a_taken_identifier_and_a_same_name_waits_for_an_acknowledgement() {
     let (b, _server) = open_wizard().await;
     let c = &b.client;
-    fill_company(c, "Summit Ridge Dental North", "SummitRidgeDental").await;
-    next(c, 2).await;
-    next(c, 3).await;
-    next(c, 4).await;
-    click(c, "#wz-agreement-skip").await;
-    next(c, 5).await;
-    next(c, 6).await;
-    click(c, "#wz-submit").await;
+    fill_wizard(
+        c,
+        "Summit Ridge Dental Group",
+        "SummitRidgeDental",
+        &[("Rita", "Moss", "rita@summitnorth.com")],
+        false,
+        true,
+    )
+    .await;
+    let status = preflight_status(c).await;
+    assert!(status.contains("1 problem(s) block Submit"), "{status}");
+    let blocking = wait_text(c, ".wz-finding-blocking", "the identifier finding", |t| !t.is_empty()).await;
+    assert!(blocking.contains("\"SummitRidgeDental\" is already used by Summit Ridge Dental Group"), "{blocking}");
+    let warning = c.find(Locator::Css(".wz-finding-warning")).await.unwrap().text().await.unwrap();
+    assert!(warning.contains("A company named \"Summit Ridge Dental Group\" already exists"), "{warning}");
+    assert!(!enabled(c, "#wz-submit").await, "Submit is blocked");
+    screenshot(c, "onboard-preflight-blocked").await;
 
-    let result = wait_text(c, "#wz-result", "the failure", |t| t.contains("failed")).await;
-    assert!(result.contains("Company ID already in use."), "CW's own message: {result}");
-    assert!(result.contains("identifier"), "says what to fix: {result}");
-    assert!(c.find(Locator::Css("#wz-resume")).await.unwrap().is_displayed().await.unwrap(), "Resume is offered");
-    assert_eq!(c.find(Locator::Css("#wz-resume")).await.unwrap().text().await.unwrap(), "Resume");
-    // The wizard is back on the company page with CW's message next to the identifier.
+    // Open shows the existing company.
+    click(c, ".wz-finding-blocking .wz-finding-open").await;
+    wait_text(c, "#panel-detail", "the existing company", |t| t.contains("Summit Ridge Dental Group")).await;
+
+    // A new identifier clears the blocking finding; the name warning waits for an acknowledgement.
+    click(c, "#tab-onboard").await;
+    for _ in 0..5 {
+        click(c, "#wz-back").await;
+    }
     wait_visible(c, "#wz-1").await;
-    wait_text(c, "#wz-1", "the message by the field", |t| t.contains("Company ID already in use.")).await;
-    screenshot(c, "onboard-failed").await;
-
     fill(c, "#wz-identifier", "SummitRidgeNorth").await;
-    click(c, "#wz-resume").await;
-    let result = wait_text(c, "#wz-result", "success after Resume", |t| t.contains("success")).await;
-    assert!(result.contains("Created Company Summit Ridge Dental North"), "{result}");
+    for page in 2..=6 {
+        next(c, page).await;
+    }
+    let status = preflight_status(c).await;
+    assert!(status.contains("acknowledge 1 warning"), "{status}");
+    assert_eq!(c.find_all(Locator::Css(".wz-finding-blocking")).await.unwrap().len(), 0);
+    assert!(!enabled(c, "#wz-submit").await, "Submit waits for the acknowledgement");
+    click(c, ".wz-finding-warning .wz-finding-ack").await;
+    wait_text(c, "#wz-preflight-status", "ready", |t| t.contains("ready to submit")).await;
+    click(c, "#wz-submit").await;
+    let result = wait_text(c, "#wz-result", "success", |t| t.contains("success")).await;
+    assert!(result.contains("Created Company Summit Ridge Dental Group"), "{result}");
     assert!(result.contains("Skipped"), "the agreement was skipped: {result}");
-    assert!(!result.contains("failed"), "{result}");
+    wait_text(c, "#wz-verify", "the read-back", |t| t.contains("Verified: all 4 records")).await;
     wait_text(c, "#client-count", "9 of 9", |t| t.trim() == "9 of 9").await;
     row_with_text(c, ".client-row", "SummitRidgeNorth").await;
+    assert!(page_errors(c).await.is_empty(), "{:?}", page_errors(c).await);
 }

@@ -1,6 +1,6 @@
 //! `#onboard-recover`: the banner that greets a returning user when the journal holds an interrupted
-//! onboarding run (a reload, a closed tab, a crash or a failure) or an unfinished rollback. It opens the
-//! wizard, where Resume and Roll back are.
+//! onboarding run (a reload, a closed tab, a crash or a failure) or an unfinished rollback. Resume opens the
+//! wizard and continues there; Show opens the wizard without sending anything (to fix the draft or roll back).
 
 use crate::state::onboarding::OnboardState;
 use crate::state::{Console, Tab};
@@ -18,7 +18,9 @@ pub fn OnboardRecover() -> impl IntoView {
             let name = r.draft().company.name.trim().to_owned();
             let done = r.created().len();
             Some(match r.rollback() {
-                Some(_) => format!("The rollback of the onboarding of {name} did not finish; {done} record(s) to check."),
+                Some(_) => {
+                    format!("The rollback of the onboarding of {name} did not finish; {done} record(s) to check.")
+                }
                 None => format!(
                     "Unfinished onboarding of {name} on {}: {done} of {} records created. Nothing is sent again \
                      until you resume.",
@@ -32,8 +34,18 @@ pub fn OnboardRecover() -> impl IntoView {
         <Show when=shown>
             <div id="onboard-recover" class="recover-banner" role="alert">
                 <span class="recover-text">{text}</span>
-                <button id="onboard-recover-show" class="btn btn-warn" on:click=move |_| console.tab.set(Tab::Onboard)>
-                    "Open the wizard"
+                <button
+                    id="onboard-recover-resume"
+                    class="btn btn-warn"
+                    on:click=move |_| {
+                        console.tab.set(Tab::Onboard);
+                        state.resume_requested.set(true);
+                    }
+                >
+                    "Resume"
+                </button>
+                <button id="onboard-recover-show" class="btn" on:click=move |_| console.tab.set(Tab::Onboard)>
+                    "Show"
                 </button>
             </div>
         </Show>

@@ -97,9 +97,9 @@ impl Wizard {
     /// Shows a run restored from the journal: its draft, its skip switches, the Review page (or the page of
     /// the step that failed).
     fn adopt_run(&self) {
-        let restored = self.run.with_untracked(|r| {
-            r.as_ref().map(|r| (r.draft().clone(), r.failure().map(|(s, _)| s.wizard_step())))
-        });
+        let restored = self
+            .run
+            .with_untracked(|r| r.as_ref().map(|r| (r.draft().clone(), r.failure().map(|(s, _)| s.wizard_step()))));
         if let Some((draft, failed)) = restored {
             self.skip_agreement.set(draft.agreement.is_none());
             self.skip_ticket.set(draft.ticket.is_none());
@@ -259,6 +259,19 @@ pub fn OnboardPage() -> impl IntoView {
             Err(problems) => w.show_problems(&problems),
         }
     };
+
+    // The start-up banner's Resume: continue the run, or the rollback it was in.
+    Effect::new(move |_| {
+        if !w.state.resume_requested.get() {
+            return;
+        }
+        w.state.resume_requested.set(false);
+        if w.rolled_back() {
+            driver::rollback(console, w);
+        } else {
+            submit();
+        }
+    });
 
     let next = move |_| {
         let current = w.step.get_untracked();

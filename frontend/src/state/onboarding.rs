@@ -24,6 +24,8 @@ pub struct OnboardState {
     pub restored: RwSignal<bool>,
     /// Set when the journal could not be read or written, to say so.
     pub journal_problem: RwSignal<Option<String>>,
+    /// Set by the start-up banner's Resume: the wizard continues the run (or its rollback) and clears it.
+    pub resume_requested: RwSignal<bool>,
 }
 
 impl OnboardState {
@@ -39,6 +41,7 @@ impl OnboardState {
             run: RwSignal::new(run),
             running: RwSignal::new(false),
             journal_problem: RwSignal::new(problem),
+            resume_requested: RwSignal::new(false),
         }
     }
 

@@ -3,3 +3,4 @@
 
 pub mod browser;
 pub mod live;
+pub mod wizard;

@@ -179,8 +179,7 @@ async fn drive_rollback(console: Console, w: Wizard) {
 /// Brings the outcome (and its buttons) into view.
 fn scroll_to_result() {
     request_animation_frame(|| {
-        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("wz-result"))
-        {
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("wz-result")) {
             el.scroll_into_view();
         }
     });

@@ -29,7 +29,13 @@ fn content(w: Wizard, r: &OnboardingRun, on_resume: Callback<()>) -> AnyView {
     let failed_label = failure.map(|(step, _)| r.label(step));
     let complete = r.is_complete();
     let created = r.created().len();
-    let headline = logic::headline(&summary, complete, failed_label.as_deref());
+    let headline = match r.rollback() {
+        Some(_) => format!(
+            "Onboarding of {} stopped and was rolled back; below, what the run had created and what became of it.",
+            r.draft().company.name.trim()
+        ),
+        None => logic::headline(&summary, complete, failed_label.as_deref()),
+    };
     let fix = failure.map(|(step, e)| (e.to_string(), logic::fix_hint(step, e)));
     let lines = logic::result_lines(&summary, company)
         .into_iter()
