@@ -30,7 +30,21 @@ pub fn OnboardRecover() -> impl IntoView {
             })
         })
     };
+    let unreadable = move || state.run.with(Option::is_none).then(|| state.journal_problem.get()).flatten();
     view! {
+        {move || unreadable().map(|problem| view! {
+            <div id="onboard-recover-problem" class="recover-banner" role="alert">
+                <span class="recover-text">
+                    {format!("Could not restore the onboarding run saved in this browser: {problem}. Check in ConnectWise what it created.")}
+                </span>
+                <button id="onboard-recover-discard" class="btn" on:click=move |_| {
+                    state.forget();
+                    state.journal_problem.set(None);
+                }>
+                    "Discard it"
+                </button>
+            </div>
+        })}
         <Show when=shown>
             <div id="onboard-recover" class="recover-banner" role="alert">
                 <span class="recover-text">{text}</span>

@@ -4,9 +4,10 @@
 //! The run (`cw_shared::plan::OnboardingRun`) is its own journal: its JSON is saved under [`JOURNAL_KEY`]
 //! before every POST goes out and after every answer, so a reload, a closed tab or a crash leaves exactly what
 //! ConnectWise got, with a POST in flight marked for a search before it is sent again. A run that finished
-//! (created everything, or was rolled back) is forgotten.
+//! (created everything, or was rolled back) is forgotten. A demo run is not journalled: the demo tenant lives
+//! in the page and starts afresh on a reload, so its ids would point at nothing.
 
-use super::storage;
+use super::{DEMO_TARGET, storage};
 use cw_shared::plan::OnboardingRun;
 use leptos::prelude::*;
 
@@ -48,7 +49,9 @@ impl OnboardState {
     /// Saves the run as it is now, or forgets it once nothing is left to resume or undo.
     pub fn save(&self) {
         let result = self.run.with_untracked(|run| match run {
-            Some(run) if needs_journal(run) => storage::save(JOURNAL_KEY, &run.to_journal(), "the onboarding journal"),
+            Some(run) if needs_journal(run) && run.target() != DEMO_TARGET => {
+                storage::save(JOURNAL_KEY, &run.to_journal(), "the onboarding journal")
+            }
             _ => {
                 storage::clear(JOURNAL_KEY);
                 Ok(())

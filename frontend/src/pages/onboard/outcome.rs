@@ -74,8 +74,16 @@ fn content(w: Wizard, r: &OnboardingRun, on_resume: Callback<()>) -> AnyView {
             </div>
         }
     });
+    let journal = w.state.journal_problem.get().map(|problem| {
+        view! {
+            <div id="wz-journal-problem" class="wz-failure">
+                {format!("Careful: {problem}. Keep this page open until the run is finished or rolled back.")}
+            </div>
+        }
+    });
     view! {
         <div class=headline_class>{headline}</div>
+        {journal}
         {interrupted}
         {fix.map(|(message, hint)| view! {
             <div class="wz-failure">

@@ -136,6 +136,9 @@ pub struct OnboardingRun {
     sent: Option<OnboardingStep>,
     /// The step whose POST may have landed without us knowing: searched for before it is sent again.
     unsure: Option<OnboardingStep>,
+    /// The draft as it was when the last POST went out: an unsure step is searched for as it was sent, even
+    /// when the draft was fixed since (a new identifier must not hide the company the lost POST created).
+    sent_as: Option<OnboardingDraft>,
     /// The rollback, once the user asked for one.
     rollback: Option<Rollback>,
 }
@@ -161,6 +164,7 @@ impl OnboardingRun {
             notes: Vec::new(),
             sent: None,
             unsure: None,
+            sent_as: None,
             rollback: None,
         })
     }
@@ -342,6 +346,7 @@ impl OnboardingRun {
         let request = self.next_request()?;
         if request.method == Method::Post {
             self.sent = self.current_step();
+            self.sent_as = Some(self.draft.clone());
         }
         Some(request)
     }
@@ -349,7 +354,7 @@ impl OnboardingRun {
     /// The search that finds the record of `step` if its POST landed: unique to this run because every search
     /// but the company's is scoped to the company it just created, and the company's identifier was free.
     fn search_request(&self, step: OnboardingStep) -> Option<Request> {
-        let d = &self.draft;
+        let d = self.sent_as.as_ref().unwrap_or(&self.draft);
         let request = match step {
             OnboardingStep::Company => {
                 let filter = Condition::eq("identifier", d.company.identifier.trim());
@@ -410,7 +415,10 @@ impl OnboardingRun {
             OnboardingStep::Ticket => parse_response::<Ticket>(response).map(|t| self.ticket = Some(t.id)),
         };
         match outcome {
-            Ok(()) => Ok(step),
+            Ok(()) => {
+                self.sent_as = None;
+                Ok(step)
+            }
             Err(error) => {
                 if response.status >= 500 {
                     // CW may have written the record before failing (its "timeout" 500 often has).
@@ -433,6 +441,7 @@ impl OnboardingRun {
             }
         };
         self.unsure = None;
+        self.sent_as = None;
         if let Some(id) = found {
             self.adopt(step, id);
             self.notes.push(format!(
@@ -446,7 +455,7 @@ impl OnboardingRun {
 
     /// The id of the record the search answer holds for `step` (the newest when several match).
     fn find_in(&self, step: OnboardingStep, response: &Response) -> Result<Option<i32>, ApiError> {
-        let d = &self.draft;
+        let d = self.sent_as.as_ref().unwrap_or(&self.draft);
         let same = |a: Option<&str>, b: &str| a.unwrap_or_default().trim().eq_ignore_ascii_case(b.trim());
         let ids: Vec<i32> = match step {
             OnboardingStep::Company => parse_response::<Vec<Company>>(response)?
@@ -565,6 +574,7 @@ impl OnboardingRun {
                     if let Some(id) = found {
                         self.adopt(step, id);
                     }
+                    self.sent_as = None;
                     let plan = Rollback::plan(self);
                     if let Some(r) = self.rollback.as_mut() {
                         r.items = plan.items;

@@ -377,3 +377,21 @@ fn the_read_back_compares_every_record_with_the_draft() {
     );
     assert!(manage_link("x", "y", OnboardingStep::Site, 31, 250).contains("recordType=CompanyFV&recid=250"));
 }
+
+#[test]
+fn a_lost_company_is_searched_for_as_it_was_sent_even_after_the_draft_changed() {
+    let mut store = Store::demo();
+    let mut run = OnboardingRun::start(draft()).unwrap();
+    let request = run.begin().unwrap();
+    send(&mut store, &request);
+    let mut run = OnboardingRun::from_journal(&run.to_journal()).unwrap();
+    // The user "fixes" the identifier before resuming: the lost POST created AcmeCorp all the same.
+    run.draft_mut().company.identifier = "AcmeCorp2".into();
+    run.resume().unwrap();
+    let search = run.next_request().unwrap();
+    assert!(crate::query::decode(&search.query).contains("identifier=\"AcmeCorp\""), "{}", search.query);
+    drive(&mut run, &mut store);
+    assert!(run.is_complete());
+    assert_eq!(records(&mut store, "AcmeCorp").0, 1);
+    assert_eq!(records(&mut store, "AcmeCorp2").0, 0, "no second company");
+}
