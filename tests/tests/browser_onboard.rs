@@ -158,3 +158,17 @@ async fn preflight_blocks_a_taken_identifier_and_a_same_name_waits_for_an_acknow
     row_with_text(c, ".client-row", "SummitRidgeNorth").await;
     assert!(page_errors(c).await.is_empty(), "{:?}", page_errors(c).await);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_saved_run_is_reported_and_can_be_discarded() {
+    let (b, _server) = open_wizard().await;
+    let c = &b.client;
+    c.execute("localStorage.setItem('cw-console.onboard-run', '{\"version\": 2, \"draft\": ')", vec![]).await.unwrap();
+    c.refresh().await.unwrap();
+    let banner = wait_text(c, "#onboard-recover-problem", "the problem", |t| !t.is_empty()).await;
+    assert!(banner.contains("cannot be read"), "{banner}");
+    click(c, "#onboard-recover-discard").await;
+    wait_gone(c, "#onboard-recover-problem").await;
+    let saved = c.execute("return localStorage.getItem('cw-console.onboard-run')", vec![]).await.unwrap();
+    assert!(saved.is_null(), "discarded: {saved}");
+}
