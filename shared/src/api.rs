@@ -784,6 +784,20 @@ mod tests {
             ("list_agreements", list_agreements(c, Page::default()).request, Root::Api),
             ("post_agreement", post_agreement(&NewAgreement::default()).request, Root::Api),
             ("post_ticket", post_ticket(&NewTicket::default()).request, Root::Api),
+            ("delete_company", delete_company(c).request, Root::Api),
+            ("find_contacts_by_email", find_contacts_by_email("a@b.com").request, Root::Api),
+            ("delete_contact", delete_contact(ContactId(2)).request, Root::Api),
+            ("find_sites", find_sites(c, &Condition::eq("name", "Main")).request, Root::Api),
+            ("get_site", get_site(c, SiteId(5)).request, Root::Api),
+            ("patch_site", patch_site(c, SiteId(5), &ops).request, Root::Api),
+            ("delete_site", delete_site(c, SiteId(5)).request, Root::Api),
+            ("find_agreements", find_agreements(&of_company(c)).request, Root::Api),
+            ("get_agreement", get_agreement(AgreementId(6)).request, Root::Api),
+            ("patch_agreement", patch_agreement(AgreementId(6), &ops).request, Root::Api),
+            ("delete_agreement", delete_agreement(AgreementId(6)).request, Root::Api),
+            ("find_tickets", find_tickets(&of_company(c)).request, Root::Api),
+            ("get_ticket", get_ticket(TicketId(7)).request, Root::Api),
+            ("delete_ticket", delete_ticket(TicketId(7)).request, Root::Api),
             ("company_statuses", company_statuses().request, Root::Api),
             ("company_types", company_types().request, Root::Api),
             ("contact_types", contact_types().request, Root::Api),
@@ -820,7 +834,8 @@ mod tests {
                 entry.path
             );
         }
-        assert_eq!(find_endpoint(Method::Delete, "/company/companies/1"), None);
+        assert_eq!(find_endpoint(Method::Put, "/company/companies/1"), None, "no PUT: edits are PATCHes");
+        assert_eq!(find_endpoint(Method::Delete, "/company/companies/1").map(|e| e.function), Some("delete_company"));
         assert_eq!(
             find_endpoint(Method::Delete, "/company/contactTypeAssociations/9").map(|e| e.function),
             Some("delete_contact_type_association")
