@@ -116,6 +116,7 @@ async fn worker(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rec
         .max_headers(config.max_headers)
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
+    let flusher = tokio::spawn(crate::logging::flush_periodically());
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -143,6 +144,8 @@ async fn worker(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rec
     if tokio::time::timeout(config.shutdown_grace, graceful.shutdown()).await.is_err() {
         tracing::warn!(grace_secs = config.shutdown_grace.as_secs(), "in-flight requests did not finish in time");
     }
+    flusher.abort();
+    crate::logging::flush();
     Ok(())
 }
 

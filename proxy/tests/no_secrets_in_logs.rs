@@ -97,7 +97,7 @@ async fn credentials_never_appear_in_trace_logs() {
     }
     // The log is not trivially empty: one request line per request, with its fields.
     let lines: Vec<&str> =
-        text.lines().filter(|l| l.contains("cw_proxy::logging") && l.contains(" request ")).collect();
+        text.lines().filter(|l| l.contains(cw_proxy::logging::ACCESS_TARGET) && l.contains(" request ")).collect();
     assert_eq!(lines.len(), requests, "one line per request:\n{}", lines.join("\n"));
     assert!(
         lines
