@@ -213,8 +213,7 @@ pub fn OnboardPage() -> impl IntoView {
             return;
         }
         let draft = w.effective();
-        let key = serde_json::to_string(&draft).unwrap_or_default();
-        w.lookups.track();
+        let key = preflight::key(w, &draft);
         if w.preflight.with_untracked(|p| p.checked_for.as_deref() == Some(key.as_str())) {
             return;
         }

@@ -50,7 +50,19 @@ fn tenant_names(lookups: &Lookups) -> TenantNames {
     }
 }
 
-/// Runs every check for `draft` (whose JSON is `key`) and keeps the findings.
+/// What a check is for: the draft and how many lookup lists had loaded (a list arriving later is checked
+/// again). Tracked.
+pub(super) fn key(w: Wizard, draft: &OnboardingDraft) -> String {
+    let loaded = w.lookups.with(|l| {
+        [&l.statuses, &l.company_types, &l.time_zones, &l.agreement_types, &l.boards]
+            .iter()
+            .filter(|c| !c.names.is_empty() || c.error.is_some())
+            .count()
+    });
+    format!("{loaded}:{}", serde_json::to_string(draft).unwrap_or_default())
+}
+
+/// Runs every check for `draft` (see [`key`]) and keeps the findings.
 pub(super) fn run(console: Console, w: Wizard, draft: OnboardingDraft, key: String) {
     let mut generation = 0;
     w.preflight.update(|p| {
@@ -167,7 +179,7 @@ pub(super) fn PreflightView(w: Wizard) -> impl IntoView {
     };
     let recheck = move |_| {
         let draft = w.effective_untracked();
-        let key = serde_json::to_string(&draft).unwrap_or_default();
+        let key = untrack(|| key(w, &draft));
         run(console, w, draft, key);
     };
     view! {
