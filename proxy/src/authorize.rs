@@ -9,16 +9,16 @@ use crate::error::ProxyError;
 use crate::host_policy::{HostPolicy, Target};
 use crate::origin_policy::OriginDecision;
 use crate::request_check::{check_auth, check_client_id, required_header, single_header};
-use hyper::header::HeaderValue;
+use hyper::header::{HeaderName, HeaderValue};
 
 /// The browser's ConnectWise host.
-pub const HOST_HEADER: &str = "x-cw-host";
+pub static HOST_HEADER: HeaderName = HeaderName::from_static("x-cw-host");
 /// The browser's `base64(company+public:private)`.
-pub const AUTH_HEADER: &str = "x-cw-auth";
+pub static AUTH_HEADER: HeaderName = HeaderName::from_static("x-cw-auth");
 /// The browser's ConnectWise client id.
-pub const CLIENT_ID_HEADER: &str = "x-cw-client-id";
+pub static CLIENT_ID_HEADER: HeaderName = HeaderName::from_static("x-cw-client-id");
 /// The browser's proof that it may use server-held credentials.
-pub const TOKEN_HEADER: &str = "x-cw-proxy-token";
+pub static TOKEN_HEADER: HeaderName = HeaderName::from_static("x-cw-proxy-token");
 
 /// Where a request goes and what it carries. `authorization` is marked sensitive, so hyper never
 /// prints it and HPACK-style encoders never index it.
@@ -35,10 +35,13 @@ pub struct CwCredentials {
 impl CwCredentials {
     /// Builds the header values; fails only if a value cannot be a header (already checked upstream).
     pub fn new(target: Target, basic: &str, client_id: &str) -> Result<CwCredentials, ProxyError> {
-        let invalid = |name| ProxyError::MalformedHeader { name, reason: "is not a valid header value" };
-        let mut authorization = HeaderValue::try_from(format!("Basic {basic}")).map_err(|_| invalid(AUTH_HEADER))?;
+        let invalid = |name: &'static HeaderName| ProxyError::MalformedHeader {
+            name: name.as_str(),
+            reason: "is not a valid header value",
+        };
+        let mut authorization = HeaderValue::try_from(format!("Basic {basic}")).map_err(|_| invalid(&AUTH_HEADER))?;
         authorization.set_sensitive(true);
-        let client_id = HeaderValue::try_from(client_id).map_err(|_| invalid(CLIENT_ID_HEADER))?;
+        let client_id = HeaderValue::try_from(client_id).map_err(|_| invalid(&CLIENT_ID_HEADER))?;
         Ok(CwCredentials { target, authorization, client_id })
     }
 }
@@ -57,9 +60,9 @@ pub fn authorize(
 }
 
 fn browser_sent(headers: &hyper::HeaderMap, hosts: &HostPolicy) -> Result<CwCredentials, ProxyError> {
-    let host = required_header(headers, HOST_HEADER)?;
-    let auth = required_header(headers, AUTH_HEADER)?;
-    let client_id = required_header(headers, CLIENT_ID_HEADER)?;
+    let host = required_header(headers, &HOST_HEADER)?;
+    let auth = required_header(headers, &AUTH_HEADER)?;
+    let client_id = required_header(headers, &CLIENT_ID_HEADER)?;
     check_auth(auth)?;
     check_client_id(client_id)?;
     let target = hosts.check(host)?;
@@ -71,13 +74,13 @@ fn server_held(
     server: &ServerCredentials,
     origin: &OriginDecision,
 ) -> Result<CwCredentials, ProxyError> {
-    if single_header(headers, AUTH_HEADER)?.is_some() {
+    if single_header(headers, &AUTH_HEADER)?.is_some() {
         return Err(ProxyError::MalformedHeader {
-            name: AUTH_HEADER,
+            name: AUTH_HEADER.as_str(),
             reason: "must not be sent: this proxy holds the ConnectWise credentials",
         });
     }
-    let token = single_header(headers, TOKEN_HEADER)?;
+    let token = single_header(headers, &TOKEN_HEADER)?;
     if !server.token_accepts(token.map(str::as_bytes)) {
         return Err(ProxyError::Unauthorized);
     }

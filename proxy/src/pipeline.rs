@@ -48,7 +48,7 @@ pub struct State {
 /// Serves one request; never fails (errors are responses).
 pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Response<ProxyBody> {
     let started = Instant::now();
-    let mut log = RequestLog::new(request.method(), request.uri().path());
+    let mut log = RequestLog::new(request.method(), request.uri());
     let origin = state.origins.decide(request.headers().get(ORIGIN));
     let mut response = match serve(&state, request, &origin, &mut log).await {
         Ok(response) => response,

@@ -5,7 +5,7 @@ use crate::error::ProxyError;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hyper::Uri;
-use hyper::header::HeaderMap;
+use hyper::header::{HeaderMap, HeaderName};
 
 /// The prefix of every proxied path.
 pub const CW_PREFIX: &str = "/cw/";
@@ -43,15 +43,16 @@ pub fn route(uri: &Uri) -> Result<Route<'_>, ProxyError> {
 /// Refuses traversal and encoded separators in the path (the query is forwarded untouched, since
 /// `conditions=company%2Fid%3D5` is exactly what ConnectWise expects there).
 fn check_path(path: &str) -> Result<(), ProxyError> {
-    let lower = path.to_ascii_lowercase();
     if path.split('/').any(|segment| segment == "." || segment == "..") || path.contains("..") {
         return Err(ProxyError::InvalidPath("must not contain '..' or '.' segments"));
     }
     if path.contains('\\') {
         return Err(ProxyError::InvalidPath("must not contain a backslash"));
     }
-    for encoded in ["%2e", "%2f", "%5c", "%00"] {
-        if lower.contains(encoded) {
+    let bytes = path.as_bytes();
+    for (at, _) in path.match_indices('%') {
+        let escaped = bytes.get(at + 1..at + 3).map(|hex| [hex[0].to_ascii_lowercase(), hex[1].to_ascii_lowercase()]);
+        if matches!(escaped, Some([b'2', b'e' | b'f'] | [b'5', b'c'] | [b'0', b'0'])) {
             return Err(ProxyError::InvalidPath("must not contain encoded dots, slashes, backslashes or NUL"));
         }
     }
@@ -65,22 +66,22 @@ pub fn is_loopback_host_header(headers: &HeaderMap, port: u16) -> bool {
     let mut values = headers.get_all(hyper::header::HOST).iter();
     let (Some(host), None) = (values.next(), values.next()) else { return false };
     let Ok(host) = host.to_str() else { return false };
-    let host = host.to_ascii_lowercase();
     let (name, given_port) = match host.rsplit_once(':') {
         Some((name, p)) if !name.ends_with(':') && (name.ends_with(']') || !name.contains(':')) => (name, Some(p)),
-        _ => (host.as_str(), None),
+        _ => (host, None),
     };
     let port_ok = match given_port {
         Some(p) => p.parse::<u16>().ok() == Some(port) && !p.starts_with('0'),
         None => port == 80,
     };
-    port_ok && matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+    port_ok && ["localhost", "127.0.0.1", "[::1]"].iter().any(|loopback| name.eq_ignore_ascii_case(loopback))
 }
 
 /// The single value of a header as visible ASCII, `None` when absent. Control characters (CR, LF,
 /// NUL, TAB...), non-ASCII bytes and repeated headers are refused.
-pub fn single_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<Option<&'a str>, ProxyError> {
-    let mut values = headers.get_all(name).iter();
+pub fn single_header<'a>(headers: &'a HeaderMap, header: &'static HeaderName) -> Result<Option<&'a str>, ProxyError> {
+    let name = header.as_str();
+    let mut values = headers.get_all(header).iter();
     let Some(value) = values.next() else { return Ok(None) };
     if values.next().is_some() {
         return Err(ProxyError::MalformedHeader { name, reason: "is sent more than once" });
@@ -96,8 +97,8 @@ pub fn single_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<O
 }
 
 /// Like [`single_header`], but absence is an error.
-pub fn required_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, ProxyError> {
-    single_header(headers, name)?.ok_or(ProxyError::MissingHeader(name))
+pub fn required_header<'a>(headers: &'a HeaderMap, header: &'static HeaderName) -> Result<&'a str, ProxyError> {
+    single_header(headers, header)?.ok_or(ProxyError::MissingHeader(header.as_str()))
 }
 
 /// A ConnectWise client id: a UUID in its 8-4-4-4-12 hex form.
@@ -116,15 +117,15 @@ pub fn check_auth(value: &str) -> Result<(), ProxyError> {
     const NAME: &str = "x-cw-auth";
     let decoded =
         STANDARD.decode(value).map_err(|_| ProxyError::MalformedHeader { name: NAME, reason: "is not base64" })?;
-    let shape = ProxyError::MalformedHeader { name: NAME, reason: "must be base64 of company+publicKey:privateKey" };
-    let text = String::from_utf8(decoded).map_err(|_| shape.clone())?;
+    let shape = || ProxyError::MalformedHeader { name: NAME, reason: "must be base64 of company+publicKey:privateKey" };
+    let text = std::str::from_utf8(&decoded).map_err(|_| shape())?;
     if text.chars().any(char::is_control) {
-        return Err(shape);
+        return Err(shape());
     }
-    let (user, private_key) = text.split_once(':').ok_or(shape.clone())?;
-    let (company, public_key) = user.split_once('+').ok_or(shape.clone())?;
+    let (user, private_key) = text.split_once(':').ok_or_else(shape)?;
+    let (company, public_key) = user.split_once('+').ok_or_else(shape)?;
     if company.is_empty() || public_key.is_empty() || private_key.is_empty() {
-        return Err(shape);
+        return Err(shape());
     }
     Ok(())
 }
@@ -160,6 +161,7 @@ mod tests {
             "/cw/company%2fcompanies",
             "/cw/company%2Fcompanies",
             "/cw/company%5ccompanies",
+            "/cw/company%5Ccompanies",
             "/cw/company%00",
             "/cw/a..b",
         ] {
@@ -229,12 +231,12 @@ mod tests {
     fn headers_with_control_characters_or_repeats_are_refused() {
         let mut headers = HeaderMap::new();
         headers.insert("x-cw-host", HeaderValue::from_bytes(b"na.myconnectwise.net\t").unwrap());
-        assert_eq!(single_header(&headers, "x-cw-host").unwrap_err().status(), 400);
+        assert_eq!(single_header(&headers, &crate::authorize::HOST_HEADER).unwrap_err().status(), 400);
         headers.insert("x-cw-host", HeaderValue::from_static("a"));
         headers.append("x-cw-host", HeaderValue::from_static("b"));
-        assert_eq!(single_header(&headers, "x-cw-host").unwrap_err().status(), 400);
+        assert_eq!(single_header(&headers, &crate::authorize::HOST_HEADER).unwrap_err().status(), 400);
         assert_eq!(
-            required_header(&HeaderMap::new(), "x-cw-host").unwrap_err(),
+            required_header(&HeaderMap::new(), &crate::authorize::HOST_HEADER).unwrap_err(),
             ProxyError::MissingHeader("x-cw-host")
         );
     }

@@ -6,56 +6,68 @@ use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 /// Browser request headers forwarded to ConnectWise; everything else (cookies, `Origin`, `Referer`,
 /// `Authorization`, every `x-cw-*`, hop-by-hop headers...) is dropped.
-pub const FORWARDED_REQUEST_HEADERS: &[&str] = &[
-    "accept",
-    "accept-encoding",
-    "accept-language",
-    "cache-control",
-    "if-match",
-    "if-none-match",
-    "if-modified-since",
-    "if-unmodified-since",
-    "pagination-type",
+pub static FORWARDED_REQUEST_HEADERS: [HeaderName; 9] = [
+    header::ACCEPT,
+    header::ACCEPT_ENCODING,
+    header::ACCEPT_LANGUAGE,
+    header::CACHE_CONTROL,
+    header::IF_MATCH,
+    header::IF_NONE_MATCH,
+    header::IF_MODIFIED_SINCE,
+    header::IF_UNMODIFIED_SINCE,
+    PAGINATION_TYPE,
 ];
+
+/// ConnectWise's paging header (`pagination-type: forward-only`).
+const PAGINATION_TYPE: HeaderName = HeaderName::from_static("pagination-type");
 
 /// Response headers never passed back: hop-by-hop ones, cookies (the console has no use for a
 /// ConnectWise session) and headers that only make sense between the browser and ConnectWise.
-const DROPPED_RESPONSE_HEADERS: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "set-cookie",
-    "set-cookie2",
-    "alt-svc",
-    "strict-transport-security",
+static DROPPED_RESPONSE_HEADERS: [HeaderName; 12] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+    header::PROXY_AUTHENTICATE,
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    header::SET_COOKIE,
+    HeaderName::from_static("set-cookie2"),
+    header::ALT_SVC,
+    header::STRICT_TRANSPORT_SECURITY,
 ];
 
 /// ConnectWise's client id header (`clientId`; header names are case-insensitive on the wire).
-const CLIENT_ID: &str = "clientid";
+const CLIENT_ID: HeaderName = HeaderName::from_static("clientid");
+
+/// What ConnectWise is told it is talking to.
+const USER_AGENT: HeaderValue = HeaderValue::from_static(concat!("cw-proxy/", env!("CARGO_PKG_VERSION")));
 
 /// The headers ConnectWise receives: the allowlisted browser headers plus `Authorization`,
 /// `clientId`, `Content-Type: application/json` and the proxy's `User-Agent`.
 pub fn upstream_request_headers(browser: &HeaderMap, credentials: &CwCredentials) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(FORWARDED_REQUEST_HEADERS.len() + 4);
-    for &name in FORWARDED_REQUEST_HEADERS {
-        for value in browser.get_all(name) {
-            headers.append(HeaderName::from_static(name), value.clone());
+    let mut headers = HeaderMap::with_capacity(16);
+    // One pass over what the browser sent (a handful of headers) rather than a lookup per allowed name.
+    for (name, value) in browser {
+        if FORWARDED_REQUEST_HEADERS.contains(name) {
+            headers.append(name.clone(), value.clone());
         }
     }
     headers.insert(header::AUTHORIZATION, credentials.authorization.clone());
-    headers.insert(HeaderName::from_static(CLIENT_ID), credentials.client_id.clone());
+    headers.insert(CLIENT_ID, credentials.client_id.clone());
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(header::USER_AGENT, HeaderValue::from_static(concat!("cw-proxy/", env!("CARGO_PKG_VERSION"))));
+    headers.insert(header::USER_AGENT, USER_AGENT);
     headers
 }
 
 /// Removes what must not reach the browser from ConnectWise's response headers.
 pub fn clean_response_headers(headers: &mut HeaderMap) {
+    let dropped =
+        |name: &HeaderName| DROPPED_RESPONSE_HEADERS.contains(name) || name.as_str().starts_with("access-control-");
+    if !headers.keys().any(dropped) {
+        return; // the usual case: nothing to take out, nothing to search for
+    }
     // Headers named in `Connection` are hop-by-hop too.
     let named: Vec<HeaderName> = headers
         .get_all(header::CONNECTION)
@@ -64,7 +76,7 @@ pub fn clean_response_headers(headers: &mut HeaderMap) {
         .flat_map(|v| v.split(','))
         .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
         .collect();
-    for &name in DROPPED_RESPONSE_HEADERS {
+    for name in &DROPPED_RESPONSE_HEADERS {
         headers.remove(name);
     }
     for name in named {

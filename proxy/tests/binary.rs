@@ -85,4 +85,11 @@ fn the_binary_serves_and_stops_on_sigterm() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(rest.contains("shutting down"), "{rest}");
+    // Off a terminal the request line is written by hand, in tracing's format, and flushed at shutdown.
+    let request_line = rest.lines().find(|l| l.contains("cw_proxy::access")).unwrap_or_else(|| panic!("{rest}"));
+    let (time, line) = request_line.split_once(' ').unwrap();
+    assert!(time.len() == 27 && time.ends_with('Z') && time.as_bytes()[10] == b'T', "{request_line}");
+    assert!(
+        line.starts_with(" INFO cw_proxy::access: request method=GET path=/healthz cw_host=- status=200 latency_ms=")
+    );
 }
