@@ -68,14 +68,7 @@ impl RequestLog {
     pub fn emit(&self, status: StatusCode, latency: Duration) {
         match ACCESS_SINK.get() {
             Some(AccessSink::Buffered) => {
-                let full = PENDING.with(|pending| {
-                    let mut pending = pending.borrow_mut();
-                    self.write_line(&mut pending, SystemTime::now(), status, latency);
-                    pending.len() >= FLUSH_AT
-                });
-                if full {
-                    flush();
-                }
+                buffered(|pending| self.write_line(pending, SystemTime::now(), status, latency));
             }
             Some(AccessSink::Off) => {}
             None => tracing::info!(
@@ -188,6 +181,18 @@ thread_local! {
     static PENDING: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Appends to this thread's buffered request lines, writing them out once they reach [`FLUSH_AT`].
+fn buffered(append: impl FnOnce(&mut Vec<u8>)) {
+    let full = PENDING.with(|pending| {
+        let mut pending = pending.borrow_mut();
+        append(&mut pending);
+        pending.len() >= FLUSH_AT
+    });
+    if full {
+        flush();
+    }
+}
+
 /// Writes out this thread's buffered request lines.
 pub fn flush() {
     PENDING.with(|pending| {
@@ -232,14 +237,7 @@ struct LineWriter {
 impl Write for LineWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.batched {
-            let full = PENDING.with(|pending| {
-                let mut pending = pending.borrow_mut();
-                pending.extend_from_slice(buf);
-                pending.len() >= FLUSH_AT
-            });
-            if full {
-                flush();
-            }
+            buffered(|pending| pending.extend_from_slice(buf));
             Ok(buf.len())
         } else {
             flush();
@@ -298,22 +296,21 @@ mod tests {
     #[test]
     fn the_hand_written_line_is_the_one_tracing_writes() {
         let uri: Uri = "/cw/company/companies/7?conditions=secret%3D1".parse().unwrap();
+        let (mut traced, mut by_hand) = (String::new(), Vec::new());
+        let mut both = |log: &RequestLog, status: StatusCode, latency: Duration| {
+            traced += &through_tracing(log, status, latency);
+            log.write_line(&mut by_hand, SystemTime::now(), status, latency);
+        };
         let mut log = RequestLog::new(&Method::PATCH, &uri);
-        let plain = through_tracing(&log, StatusCode::NOT_FOUND, Duration::from_micros(12_345));
+        both(&log, StatusCode::NOT_FOUND, Duration::from_micros(12_345));
         log.set_cw_host("na.myconnectwise.net".into());
         log.set_error(&ProxyError::UpstreamTimeout);
-        let failed = through_tracing(&log, StatusCode::GATEWAY_TIMEOUT, Duration::from_micros(30_000_007));
-        let mut by_hand = Vec::new();
-        let mut log = RequestLog::new(&Method::PATCH, &uri);
-        log.write_line(&mut by_hand, SystemTime::now(), StatusCode::NOT_FOUND, Duration::from_micros(12_345));
-        log.set_cw_host("na.myconnectwise.net".into());
-        log.set_error(&ProxyError::UpstreamTimeout);
-        log.write_line(&mut by_hand, SystemTime::now(), StatusCode::GATEWAY_TIMEOUT, Duration::from_micros(30_000_007));
+        both(&log, StatusCode::GATEWAY_TIMEOUT, Duration::from_micros(30_000_007));
         let by_hand = String::from_utf8(by_hand).unwrap();
         // The same line after the timestamp (its first word).
         let after_time =
             |text: &str| -> Vec<String> { text.lines().map(|l| l.split_once(' ').unwrap().1.to_owned()).collect() };
-        let traced = after_time(&(plain + &failed));
+        let traced = after_time(&traced);
         assert_eq!(after_time(&by_hand), traced);
         assert!(
             traced[0].ends_with("method=PATCH path=/cw/company/companies/7 cw_host=- status=404 latency_ms=12.345")

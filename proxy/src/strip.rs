@@ -63,28 +63,22 @@ pub fn upstream_request_headers(browser: &HeaderMap, credentials: &CwCredentials
 
 /// Removes what must not reach the browser from ConnectWise's response headers.
 pub fn clean_response_headers(headers: &mut HeaderMap) {
-    let dropped =
-        |name: &HeaderName| DROPPED_RESPONSE_HEADERS.contains(name) || name.as_str().starts_with("access-control-");
-    if !headers.keys().any(dropped) {
-        return; // the usual case: nothing to take out, nothing to search for
-    }
-    // Headers named in `Connection` are hop-by-hop too.
-    let named: Vec<HeaderName> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+    // One pass over what ConnectWise sent; usually nothing matches and nothing is allocated.
+    let mut dropped: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| DROPPED_RESPONSE_HEADERS.contains(name) || name.as_str().starts_with("access-control-"))
+        .cloned()
         .collect();
-    for name in &DROPPED_RESPONSE_HEADERS {
-        headers.remove(name);
-    }
-    for name in named {
-        headers.remove(name);
-    }
-    let cors: Vec<HeaderName> =
-        headers.keys().filter(|name| name.as_str().starts_with("access-control-")).cloned().collect();
-    for name in cors {
+    // Headers named in `Connection` are hop-by-hop too.
+    dropped.extend(
+        headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok()),
+    );
+    for name in dropped {
         headers.remove(name);
     }
 }
