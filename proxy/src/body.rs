@@ -43,7 +43,9 @@ pub async fn read_request_body(body: Incoming, max: u64, timeout: Duration) -> R
     let limit = usize::try_from(max).unwrap_or(usize::MAX);
     match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
         Err(_elapsed) => Err(ProxyError::BodyTimeout),
-        Ok(Ok(collected)) => Ok(full(collected.to_bytes())),
+        // Copied: a body that arrived in one piece is a slice of the connection's read buffer, which
+        // would otherwise stay alive (beside a new one) while the request waits upstream.
+        Ok(Ok(collected)) => Ok(full(Bytes::copy_from_slice(&collected.to_bytes()))),
         Ok(Err(err)) if err.is::<LengthLimitError>() => Err(ProxyError::PayloadTooLarge { limit: max }),
         Ok(Err(_)) => Err(ProxyError::BodyRead),
     }

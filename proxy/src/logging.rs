@@ -31,8 +31,9 @@ const MAX_LOGGED_PATH: usize = 200;
 #[derive(Debug)]
 pub struct RequestLog {
     method: Method,
-    /// The request target; only its path is ever logged.
-    uri: Uri,
+    /// The request's path, cut at [`MAX_LOGGED_PATH`] characters: a copy, not a slice of the `Uri`
+    /// (which would keep the connection's read buffer alive while the request waits upstream).
+    path: String,
     cw_host: Option<String>,
     error: Option<String>,
 }
@@ -40,7 +41,9 @@ pub struct RequestLog {
 impl RequestLog {
     /// Starts the record from the method and the request target (of which only the path is logged).
     pub fn new(method: &Method, uri: &Uri) -> RequestLog {
-        RequestLog { method: method.clone(), uri: uri.clone(), cw_host: None, error: None }
+        let path = uri.path();
+        let end = path.char_indices().nth(MAX_LOGGED_PATH).map_or(path.len(), |(i, _)| i);
+        RequestLog { method: method.clone(), path: path[..end].to_owned(), cw_host: None, error: None }
     }
 
     /// Records the ConnectWise host once it is known to be allowed.
@@ -56,13 +59,6 @@ impl RequestLog {
         });
     }
 
-    /// The path as logged: cut at [`MAX_LOGGED_PATH`] characters.
-    fn path(&self) -> &str {
-        let path = self.uri.path();
-        let end = path.char_indices().nth(MAX_LOGGED_PATH).map_or(path.len(), |(i, _)| i);
-        &path[..end]
-    }
-
     /// Emits the line: straight into this thread's buffer when [`init`] chose that, otherwise as a
     /// `tracing` event (on a terminal, or under a library user's own subscriber).
     pub fn emit(&self, status: StatusCode, latency: Duration) {
@@ -74,7 +70,7 @@ impl RequestLog {
             None => tracing::info!(
                 target: ACCESS_TARGET,
                 method = %self.method,
-                path = %self.path(),
+                path = %self.path,
                 cw_host = %self.cw_host.as_deref().unwrap_or("-"),
                 status = status.as_u16(),
                 latency_ms = %Millis(latency),
@@ -95,7 +91,7 @@ impl RequestLog {
             ": request method=",
             self.method.as_str(),
             " path=",
-            self.path(),
+            self.path.as_str(),
             " cw_host=",
             self.cw_host.as_deref().unwrap_or("-"),
             " status=",

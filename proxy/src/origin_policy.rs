@@ -14,8 +14,8 @@ pub const DEFAULT_ALLOW_ORIGINS: &[&str] = &["http://localhost:8080", "http://12
 pub enum OriginPolicy {
     /// `--allow-origin '*'`: any origin, answered with `*`.
     Any,
-    /// These exact origins (`scheme://host[:port]`, lower case).
-    List(Vec<String>),
+    /// These exact origins (`scheme://host[:port]`, lower case), as the header values answered.
+    List(Vec<HeaderValue>),
 }
 
 /// What the policy says about one request.
@@ -53,7 +53,7 @@ impl OriginPolicy {
         let mut list = Vec::new();
         let mut errors = Vec::new();
         for origin in origins {
-            match normalize(origin) {
+            match normalize(origin).and_then(|o| HeaderValue::try_from(o).ok()) {
                 Some(o) => list.push(o),
                 None => errors.push(format!(
                     "--allow-origin {origin:?}: expected scheme://host[:port] with scheme http or https and no path"
@@ -68,9 +68,11 @@ impl OriginPolicy {
         let Some(origin) = origin else { return OriginDecision::Absent };
         match self {
             OriginPolicy::Any => OriginDecision::Allowed(HeaderValue::from_static("*")),
-            OriginPolicy::List(list) => match origin.to_str() {
-                Ok(text) if list.iter().any(|o| o == text) => OriginDecision::Allowed(origin.clone()),
-                _ => OriginDecision::Denied,
+            // The policy's own value is answered, not the request's (which would keep the connection's
+            // read buffer, where hyper parsed it, alive for as long as the request waits upstream).
+            OriginPolicy::List(list) => match list.iter().find(|allowed| *allowed == origin) {
+                Some(allowed) => OriginDecision::Allowed(allowed.clone()),
+                None => OriginDecision::Denied,
             },
         }
     }
@@ -102,6 +104,9 @@ mod tests {
             decide(&policy, "http://localhost:8080"),
             OriginDecision::Allowed(HeaderValue::from_static("http://localhost:8080"))
         );
+        let sent = HeaderValue::from_str("http://localhost:8080").unwrap();
+        let OriginDecision::Allowed(answered) = policy.decide(Some(&sent)) else { panic!("denied") };
+        assert_ne!(answered.as_bytes().as_ptr(), sent.as_bytes().as_ptr(), "the policy's value, not the request's");
         for bad in [
             "http://localhost:8081",
             "https://localhost:8080",
@@ -131,6 +136,6 @@ mod tests {
                 .unwrap_err();
         assert_eq!(errors.len(), 3, "{errors:?}");
         let policy = OriginPolicy::parse(&["HTTPS://Console.Example.com"]).unwrap();
-        assert_eq!(policy, OriginPolicy::List(vec!["https://console.example.com".into()]));
+        assert_eq!(policy, OriginPolicy::List(vec![HeaderValue::from_static("https://console.example.com")]));
     }
 }

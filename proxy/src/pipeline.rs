@@ -92,18 +92,26 @@ async fn serve(
     let uri: Uri = format!("https://{authority}/v4_6_release/apis/3.0/{rest}")
         .parse()
         .map_err(|_| ProxyError::InvalidPath("does not form a valid ConnectWise URL"))?;
+    let host = HeaderValue::try_from(authority.as_str())
+        .map_err(|_| ProxyError::InvalidPath("does not form a valid ConnectWise URL"))?;
     log.set_cw_host(authority.clone());
-    let (parts, incoming) = request.into_parts();
-    let mut headers = strip::upstream_request_headers(&parts.headers, &credentials);
-    let body = body::read_request_body(incoming, state.max_body, state.body_timeout).await?;
-    if body.is_end_stream() && matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
-        // hyper omits the length of an empty body; IIS (ConnectWise) answers 411 without one.
-        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-    }
-    let mut upstream_request = Request::new(body);
-    *upstream_request.method_mut() = parts.method;
-    *upstream_request.uri_mut() = uri;
-    *upstream_request.headers_mut() = headers;
+    // Nothing that refers into the browser's request head (the connection's read buffer) outlives this
+    // block: the upstream request is built from copies, so hyper can reuse that buffer while the
+    // request waits upstream instead of allocating another.
+    let upstream_request = {
+        let (parts, incoming) = request.into_parts();
+        let mut headers = strip::upstream_request_headers(&parts.headers, &credentials, host);
+        let body = body::read_request_body(incoming, state.max_body, state.body_timeout).await?;
+        if body.is_end_stream() && matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
+            // hyper omits the length of an empty body; IIS (ConnectWise) answers 411 without one.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        let mut upstream_request = Request::new(body);
+        *upstream_request.method_mut() = parts.method;
+        *upstream_request.uri_mut() = uri;
+        *upstream_request.headers_mut() = headers;
+        upstream_request
+    };
     let mut response = state.upstream.send(&authority, upstream_request).await?;
     strip::clean_response_headers(response.headers_mut());
     Ok(response)

@@ -44,21 +44,31 @@ const CLIENT_ID: HeaderName = HeaderName::from_static("clientid");
 /// What ConnectWise is told it is talking to.
 const USER_AGENT: HeaderValue = HeaderValue::from_static(concat!("cw-proxy/", env!("CARGO_PKG_VERSION")));
 
-/// The headers ConnectWise receives: the allowlisted browser headers plus `Authorization`,
+/// The headers ConnectWise receives: the allowlisted browser headers plus `Host`, `Authorization`,
 /// `clientId`, `Content-Type: application/json` and the proxy's `User-Agent`.
-pub fn upstream_request_headers(browser: &HeaderMap, credentials: &CwCredentials) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(16);
-    // One pass over what the browser sent (a handful of headers) rather than a lookup per allowed name.
-    for (name, value) in browser {
-        if FORWARDED_REQUEST_HEADERS.contains(name) {
-            headers.append(name.clone(), value.clone());
-        }
+///
+/// The browser's values are copied, not shared: hyper parses them as slices of the connection's read
+/// buffer, and a shared slice would keep that buffer alive while the request waits for an upstream
+/// connection, so hyper would need a second one to go on reading (8 KB per waiting connection).
+pub fn upstream_request_headers(browser: &HeaderMap, credentials: &CwCredentials, host: HeaderValue) -> HeaderMap {
+    let forwarded = || browser.iter().filter(|(name, _)| FORWARDED_REQUEST_HEADERS.contains(name));
+    // Sized to fit (with room for the `Content-Length` of an empty body) so it never grows.
+    let mut headers = HeaderMap::with_capacity(forwarded().count() + 6);
+    for (name, value) in forwarded() {
+        headers.append(name.clone(), owned(value));
     }
+    headers.insert(header::HOST, host);
     headers.insert(header::AUTHORIZATION, credentials.authorization.clone());
     headers.insert(CLIENT_ID, credentials.client_id.clone());
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(header::USER_AGENT, USER_AGENT);
     headers
+}
+
+/// A copy of `value` in its own allocation.
+fn owned(value: &HeaderValue) -> HeaderValue {
+    // Cannot fail: the bytes already form a valid value.
+    HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone())
 }
 
 /// Removes what must not reach the browser from ConnectWise's response headers.
@@ -114,10 +124,16 @@ mod tests {
         ] {
             browser.append(name, HeaderValue::from_static(value));
         }
-        let out = upstream_request_headers(&browser, &credentials());
+        let out = upstream_request_headers(&browser, &credentials(), HeaderValue::from_static("na.myconnectwise.net"));
         let mut names: Vec<&str> = out.keys().map(HeaderName::as_str).collect();
         names.sort_unstable();
-        assert_eq!(names, ["accept", "authorization", "clientid", "content-type", "pagination-type", "user-agent"]);
+        assert_eq!(
+            names,
+            ["accept", "authorization", "clientid", "content-type", "host", "pagination-type", "user-agent"]
+        );
+        assert_eq!(out[header::HOST], "na.myconnectwise.net");
+        let accept = |map: &HeaderMap| map[header::ACCEPT].as_bytes().as_ptr();
+        assert_ne!(accept(&out), accept(&browser), "copied, so the browser's request head can be freed");
         assert_eq!(out[header::AUTHORIZATION], "Basic Y28rcHViOnByaXY=");
         assert!(out[header::AUTHORIZATION].is_sensitive());
         assert_eq!(out[header::CONTENT_TYPE], "application/json");
