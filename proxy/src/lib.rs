@@ -15,8 +15,9 @@
 //! - [`authorize`]: browser-sent or server-held ([`credentials`]) ConnectWise credentials;
 //!   [`host_policy`] decides which hosts (and, at connect time, which addresses) are allowed.
 //! - [`strip`]: the request-header allowlist and response-header hygiene.
-//! - [`upstream`]: the pooled HTTPS client (timeouts, no redirects, in-flight and per-host connection
-//!   limits); [`body`]: size limit, body timeout and idle timeout.
+//! - [`upstream`]: the HTTPS client (timeouts, no redirects, in-flight and per-host connection limits)
+//!   over [`upstream_pool`], each worker's keep-alive connections per host; [`body`]: size limit,
+//!   body timeout and idle timeout.
 //! - [`cors`] and [`origin_policy`]: preflights and CORS headers.
 //! - [`logging`]: one line per request; [`error`]: [`ProxyError`] → status + ConnectWise-shaped JSON.
 //! - [`config`]: the command line ([`Args`]) validated into a [`Config`]; [`healthz`]: `GET /healthz`.
@@ -37,6 +38,7 @@ pub mod request_check;
 pub mod server;
 pub mod strip;
 pub mod upstream;
+pub mod upstream_pool;
 
 pub use config::{Args, Config, ConfigError};
 pub use error::ProxyError;

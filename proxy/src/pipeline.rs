@@ -88,8 +88,9 @@ async fn serve(
     }
     let credentials = authorize(request.headers(), &state.hosts, state.credentials.as_ref(), origin)?;
     let authority = credentials.target.authority();
-    // Built from the raw request target: the path and query reach ConnectWise byte for byte.
-    let uri: Uri = format!("https://{authority}/v4_6_release/apis/3.0/{rest}")
+    // Built from the raw request target: the path and query reach ConnectWise byte for byte (in origin
+    // form; the host goes in `Host`).
+    let uri: Uri = format!("/v4_6_release/apis/3.0/{rest}")
         .parse()
         .map_err(|_| ProxyError::InvalidPath("does not form a valid ConnectWise URL"))?;
     let host = HeaderValue::try_from(authority.as_str())
@@ -112,7 +113,7 @@ async fn serve(
         *upstream_request.headers_mut() = headers;
         upstream_request
     };
-    let mut response = state.upstream.send(&authority, upstream_request).await?;
+    let mut response = state.upstream.send(authority, upstream_request).await?;
     strip::clean_response_headers(response.headers_mut());
     Ok(response)
 }

@@ -1,21 +1,20 @@
-//! The forward phase: one pooled HTTPS client to ConnectWise.
+//! The forward phase: every request to ConnectWise, within the capacity limits.
 //!
-//! hyper-util's legacy client over hyper-rustls: HTTPS only, certificates always verified against the
-//! webpki roots plus `--ca-file`, keep-alive connections pooled per host (N sequential requests reuse
-//! one TLS connection), TCP connect and response timeouts, and redirects never followed (the client
-//! has no redirect logic; a 3xx goes back to the browser as it came). Names are resolved by
-//! [`GuardedResolver`], which applies the public-address rule at connect time.
+//! HTTPS only, certificates always verified against the webpki roots plus `--ca-file`, keep-alive
+//! connections kept per host by each worker ([`upstream_pool`](crate::upstream_pool); N sequential
+//! requests reuse one TLS connection), TCP connect and response timeouts, and redirects never
+//! followed (there is no redirect logic; a 3xx goes back to the browser as it came). Names are
+//! resolved by [`GuardedResolver`], which applies the public-address rule at connect time.
 
 use crate::body::{IdleTimeoutBody, ProxyBody};
 use crate::config::Config;
 use crate::error::{BusyLimit, ProxyError};
 use crate::host_policy::{GuardedResolver, NonPublicAddress};
+use crate::upstream_pool::{Checkin, Pool};
 use http_body_util::BodyExt;
 use hyper::{Request, Response};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
-use hyper_util::client::legacy::Client;
+use hyper_rustls::HttpsConnectorBuilder;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::CertificateDer;
 use std::collections::HashMap;
 use std::error::Error as StdError;
@@ -25,14 +24,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// The connector stack: guarded DNS, TCP, then TLS.
-pub type Connector = HttpsConnector<HttpConnector<GuardedResolver>>;
-
-/// The client every request to ConnectWise goes through: one per worker (its pool lives on the
+/// The client every request to ConnectWise goes through: one per worker (its connections live on the
 /// worker's event loop), all sharing one [`Limits`].
 #[derive(Clone)]
 pub struct Upstream {
-    client: Client<Connector, ProxyBody>,
+    pool: Arc<Pool>,
     timeout: Duration,
     limits: Arc<Limits>,
     /// This worker's connection permits per host authority.
@@ -40,7 +36,8 @@ pub struct Upstream {
 }
 
 impl Upstream {
-    /// Builds a worker's client from the configuration, a resolver and the limits all workers share.
+    /// Builds a worker's client from the configuration, a resolver and the limits all workers share;
+    /// must run on the worker's event loop (which prunes its idle connections).
     pub fn new(config: &Config, resolver: GuardedResolver, limits: Arc<Limits>) -> Upstream {
         let mut http = HttpConnector::new_with_resolver(resolver);
         http.enforce_http(false); // the TLS layer on top insists on https
@@ -51,29 +48,30 @@ impl Upstream {
             .https_only()
             .enable_http1()
             .wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(config.pool_idle_timeout)
-            .pool_max_idle_per_host(limits.per_host_per_worker)
-            .build(https);
-        Upstream { client, timeout: config.timeout, limits, hosts: Arc::default() }
+        let pool = Pool::start(https, config.pool_idle_timeout, limits.per_host_per_worker);
+        Upstream { pool, timeout: config.timeout, limits, hosts: Arc::default() }
     }
 
-    /// Sends one request to `authority`; the response headers must arrive within `--timeout`, and the
-    /// body may not pause longer than that between frames. The request holds its in-flight slot and
-    /// its host connection permit until the response body ends.
-    pub async fn send(&self, authority: &str, request: Request<ProxyBody>) -> Result<Response<ProxyBody>, ProxyError> {
+    /// Sends one request (in origin form, with its `Host` header) to `authority`; the response headers
+    /// must arrive within `--timeout`, and the body may not pause longer than that between frames. The
+    /// request holds its in-flight slot and its host connection permit until the response body ends.
+    pub async fn send(
+        &self,
+        authority: String,
+        request: Request<ProxyBody>,
+    ) -> Result<Response<ProxyBody>, ProxyError> {
         let slot = self.limits.in_flight()?;
-        let permit = match tokio::time::timeout(self.timeout, self.host(authority).acquire_owned()).await {
+        let permit = match tokio::time::timeout(self.timeout, self.host(&authority).acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             _ => return Err(ProxyError::Busy(BusyLimit::UpstreamConnections)),
         };
-        match tokio::time::timeout(self.timeout, self.client.request(request)).await {
+        match tokio::time::timeout(self.timeout, self.pool.send(&authority, request)).await {
             Err(_elapsed) => Err(ProxyError::UpstreamTimeout),
-            Ok(Err(err)) => Err(classify(&err)),
-            Ok(Ok(response)) => {
+            Ok(Err(err)) => Err(classify(&*err)),
+            Ok(Ok(exchange)) => {
+                let (response, checkin) = exchange.into_parts(self.pool.clone(), authority);
                 let timeout = self.timeout;
-                let held = Held { _slot: slot, _permit: permit };
+                let held = Held { _checkin: checkin, _slot: slot, _permit: permit };
                 Ok(response.map(|body| IdleTimeoutBody::new(body, timeout).holding(held).boxed_unsync()))
             }
         }
@@ -129,8 +127,10 @@ impl Drop for InFlightSlot {
     }
 }
 
-/// What a response body holds until it ends: its in-flight slot and its host connection permit.
+/// What a response body holds until it ends: its connection (given back first, so that the request
+/// the permit goes to next finds it idle), its in-flight slot and its host connection permit.
 struct Held {
+    _checkin: Checkin,
     _slot: InFlightSlot,
     _permit: OwnedSemaphorePermit,
 }
@@ -225,10 +225,11 @@ mod tests {
         let policy = Arc::new(HostPolicy::parse(crate::host_policy::DEFAULT_ALLOW_HOSTS).unwrap());
         let config = config();
         let upstream = Upstream::new(&config, GuardedResolver::with_lookup(policy, lookup), Limits::new(&config));
-        let request = Request::get("https://rebind.myconnectwise.net/v4_6_release/apis/3.0/system/info")
+        let request = Request::get("/v4_6_release/apis/3.0/system/info")
+            .header("host", "rebind.myconnectwise.net")
             .body(body::empty())
             .unwrap();
-        let err = upstream.send("rebind.myconnectwise.net", request).await.unwrap_err();
+        let err = upstream.send("rebind.myconnectwise.net".into(), request).await.unwrap_err();
         assert_eq!(err, ProxyError::HostNotPublic("rebind.myconnectwise.net".into()));
         assert_eq!(err.status(), 403);
     }

@@ -87,7 +87,7 @@ async fn credentials_never_appear_in_trace_logs() {
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     // The capture really is at trace level, for the libraries too (rustls through the `log` bridge).
-    for noisy in ["hyper_util::client::legacy::pool", "rustls::client"] {
+    for noisy in ["cw_proxy::upstream_pool", "rustls::client"] {
         assert!(text.contains(noisy), "no {noisy} trace lines were captured");
     }
     use base64::Engine;

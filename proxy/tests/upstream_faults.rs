@@ -1,5 +1,5 @@
 //! When ConnectWise misbehaves: refused connections, untrusted certificates, silence, truncation,
-//! stalls — and slow browsers. The proxy answers 502/504 quickly or cuts the response off visibly.
+//! stalls, kept-alive connections closed under the proxy — and slow browsers. The proxy answers 502/504 quickly or cuts the response off visibly.
 
 mod common;
 
@@ -101,4 +101,21 @@ async fn a_slow_browser_is_disconnected_after_the_header_timeout() {
     let mut rest = Vec::new();
     let closed = tokio::time::timeout(PATIENCE, tcp.read_to_end(&mut rest)).await;
     assert!(closed.is_ok(), "the proxy kept a half-sent request open");
+}
+
+#[tokio::test]
+async fn a_kept_alive_connection_closed_by_connectwise_is_not_reused() {
+    // A complete keep-alive response, then the upstream closes the connection while the proxy keeps it
+    // for the next request: that request must go out on a new connection and succeed.
+    let upstream =
+        Upstream::raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]").await;
+    let mut args = upstream.proxy_args();
+    args.extend(["--workers".to_owned(), "1".to_owned()]);
+    let proxy = Proxy::start(&args).await;
+    for round in 0..3 {
+        let answer = proxy.send(proxy.cw("GET", "/cw/company/companies", &upstream).body(empty()).unwrap()).await;
+        assert_eq!(answer.status, 200, "round {round}: {:?}", answer.body);
+        assert_eq!(answer.body, "[]");
+    }
+    assert_eq!(upstream.connections(), 3, "one connection per response, each closed after it");
 }
