@@ -90,11 +90,11 @@ async fn serve(
     let authority = credentials.target.authority();
     // Built from the raw request target: the path and query reach ConnectWise byte for byte (in origin
     // form; the host goes in `Host`).
-    let uri: Uri = format!("/v4_6_release/apis/3.0/{rest}")
-        .parse()
-        .map_err(|_| ProxyError::InvalidPath("does not form a valid ConnectWise URL"))?;
-    let host = HeaderValue::try_from(authority.as_str())
-        .map_err(|_| ProxyError::InvalidPath("does not form a valid ConnectWise URL"))?;
+    fn invalid<E>(_: E) -> ProxyError {
+        ProxyError::InvalidPath("does not form a valid ConnectWise URL")
+    }
+    let uri: Uri = format!("/v4_6_release/apis/3.0/{rest}").parse().map_err(invalid)?;
+    let host = HeaderValue::try_from(authority.as_str()).map_err(invalid)?;
     log.set_cw_host(authority.clone());
     // Nothing that refers into the browser's request head (the connection's read buffer) outlives this
     // block: the upstream request is built from copies, so hyper can reuse that buffer while the

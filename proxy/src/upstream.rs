@@ -65,11 +65,10 @@ impl Upstream {
             Ok(Ok(permit)) => permit,
             _ => return Err(ProxyError::Busy(BusyLimit::UpstreamConnections)),
         };
-        match tokio::time::timeout(self.timeout, self.pool.send(&authority, request)).await {
+        match tokio::time::timeout(self.timeout, self.pool.send(authority, request)).await {
             Err(_elapsed) => Err(ProxyError::UpstreamTimeout),
             Ok(Err(err)) => Err(classify(&*err)),
-            Ok(Ok(exchange)) => {
-                let (response, checkin) = exchange.into_parts(self.pool.clone(), authority);
+            Ok(Ok((response, checkin))) => {
                 let timeout = self.timeout;
                 let held = Held { _checkin: checkin, _slot: slot, _permit: permit };
                 Ok(response.map(|body| IdleTimeoutBody::new(body, timeout).holding(held).boxed_unsync()))

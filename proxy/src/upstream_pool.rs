@@ -5,8 +5,9 @@
 //! one; when its response body has been read to the end the connection goes back for the next
 //! request (see [`Checkin`]). A connection ConnectWise closed while it sat idle hands the request
 //! back unsent, and the next one is tried. Idle connections are closed after
-//! [`POOL_IDLE_TIMEOUT`](crate::config::POOL_IDLE_TIMEOUT) (the pruning runs on the worker's event loop). How many connections there may be is not
-//! decided here: the caller holds a per-host permit for each request it sends.
+//! [`POOL_IDLE_TIMEOUT`](crate::config::POOL_IDLE_TIMEOUT) (the pruning runs on the worker's event
+//! loop). How many connections there may be is not decided here: the caller holds a per-host permit
+//! for each request it sends.
 
 use crate::body::{BoxError, ProxyBody};
 use crate::host_policy::GuardedResolver;
@@ -41,6 +42,13 @@ struct Idle {
     since: Instant,
 }
 
+impl Idle {
+    /// Still open, and not idle longer than `timeout`.
+    fn usable(&self, timeout: Duration) -> bool {
+        !self.sender.is_closed() && self.since.elapsed() < timeout
+    }
+}
+
 impl Pool {
     /// An empty pool, and on the current event loop the task that closes connections idle too long.
     pub fn start(connector: Connector, idle_timeout: Duration, max_idle_per_host: usize) -> Arc<Pool> {
@@ -50,16 +58,20 @@ impl Pool {
     }
 
     /// Sends `request` to `authority` (the request in origin form, with its `Host` header) on an idle
-    /// connection or a new one; returns the response head and the connection it came on.
-    pub async fn send(&self, authority: &str, mut request: Request<ProxyBody>) -> Result<Exchange, BoxError> {
-        while let Some(mut sender) = self.take_idle(authority) {
+    /// connection or a new one; returns the response head and what gives the connection back.
+    pub async fn send(
+        self: &Arc<Pool>,
+        authority: String,
+        mut request: Request<ProxyBody>,
+    ) -> Result<(Response<Incoming>, Checkin), BoxError> {
+        while let Some(mut sender) = self.take_idle(&authority) {
             if sender.ready().await.is_err() {
                 continue; // closed while idle
             }
             match sender.try_send_request(request).await {
                 Ok(response) => {
                     tracing::trace!(authority, "request sent on a kept-alive upstream connection");
-                    return Ok(Exchange { response, sender });
+                    return Ok((response, self.checkin(authority, sender)));
                 }
                 // Not written (the connection closed first): safe to send on another one.
                 Err(mut failed) => match failed.take_message() {
@@ -68,9 +80,13 @@ impl Pool {
                 },
             }
         }
-        let mut sender = self.connect(authority).await?;
+        let mut sender = self.connect(&authority).await?;
         let response = sender.send_request(request).await?;
-        Ok(Exchange { response, sender })
+        Ok((response, self.checkin(authority, sender)))
+    }
+
+    fn checkin(self: &Arc<Pool>, authority: String, sender: Sender) -> Checkin {
+        Checkin { pool: self.clone(), authority, sender: Some(sender) }
     }
 
     /// The most recently used idle connection to `authority` that is still open.
@@ -78,7 +94,7 @@ impl Pool {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let list = idle.get_mut(authority)?;
         while let Some(entry) = list.pop() {
-            if !entry.sender.is_closed() && entry.since.elapsed() < self.idle_timeout {
+            if entry.usable(self.idle_timeout) {
                 return Some(entry.sender);
             }
         }
@@ -115,7 +131,7 @@ impl Pool {
     fn prune(&self) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         for list in idle.values_mut() {
-            list.retain(|entry| !entry.sender.is_closed() && entry.since.elapsed() < self.idle_timeout);
+            list.retain(|entry| entry.usable(self.idle_timeout));
         }
         idle.retain(|_, list| !list.is_empty());
     }
@@ -134,20 +150,6 @@ impl Pool {
                 None => return,
             }
         }
-    }
-}
-
-/// A response head and the connection it arrived on.
-pub struct Exchange {
-    /// The response; its body is still to be read.
-    pub response: Response<Incoming>,
-    sender: Sender,
-}
-
-impl Exchange {
-    /// The response, and what gives its connection back when the body is done with.
-    pub fn into_parts(self, pool: Arc<Pool>, authority: String) -> (Response<Incoming>, Checkin) {
-        (self.response, Checkin { pool, authority, sender: Some(self.sender) })
     }
 }
 
