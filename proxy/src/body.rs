@@ -33,19 +33,19 @@ pub fn empty() -> ProxyBody {
 /// A declared `Content-Length` over the limit is refused at once; a chunked body is cut off at the
 /// limit. Reading it whole first means a slow or oversized body never holds a connection to
 /// ConnectWise (whose bodies are small JSON documents) and ConnectWise always gets a `Content-Length`.
-pub async fn read_request_body(body: Incoming, max: u64, timeout: Duration) -> Result<ProxyBody, ProxyError> {
+pub async fn read_request_body(body: Incoming, max: u64, timeout: Duration) -> Result<Bytes, ProxyError> {
     if body.size_hint().exact().is_some_and(|len| len > max) {
         return Err(ProxyError::PayloadTooLarge { limit: max });
     }
     if body.is_end_stream() {
-        return Ok(empty());
+        return Ok(Bytes::new());
     }
     let limit = usize::try_from(max).unwrap_or(usize::MAX);
     match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
         Err(_elapsed) => Err(ProxyError::BodyTimeout),
         // Copied: a body that arrived in one piece is a slice of the connection's read buffer, which
         // would otherwise stay alive (beside a new one) while the request waits upstream.
-        Ok(Ok(collected)) => Ok(full(Bytes::copy_from_slice(&collected.to_bytes()))),
+        Ok(Ok(collected)) => Ok(Bytes::copy_from_slice(&collected.to_bytes())),
         Ok(Err(err)) if err.is::<LengthLimitError>() => Err(ProxyError::PayloadTooLarge { limit: max }),
         Ok(Err(_)) => Err(ProxyError::BodyRead),
     }
@@ -63,21 +63,23 @@ impl std::fmt::Display for BodyStalled {
 
 impl std::error::Error for BodyStalled {}
 
-/// Wraps an upstream body so that a pause longer than `idle` between frames ends it with an error
-/// (the browser then sees a truncated response rather than a connection that never finishes).
+/// Wraps an upstream body so that a pause longer than `idle` (counted from the first poll that has to
+/// wait) ends it with an error: the browser then sees a truncated response rather than a connection
+/// that never finishes.
 ///
 /// It can also hold something until the body is dropped (`H`: the upstream request's capacity slots).
 pub struct IdleTimeoutBody<B, H = ()> {
     inner: B,
     idle: Duration,
-    sleep: Pin<Box<Sleep>>,
+    /// Armed only once the body has to wait (a body that is already buffered never needs a timer).
+    sleep: Option<Pin<Box<Sleep>>>,
     _held: H,
 }
 
 impl<B> IdleTimeoutBody<B> {
-    /// Starts the idle clock now.
+    /// Limits the pauses of `inner` to `idle`.
     pub fn new(inner: B, idle: Duration) -> Self {
-        Self { inner, idle, sleep: Box::pin(tokio::time::sleep(idle)), _held: () }
+        Self { inner, idle, sleep: None, _held: () }
     }
 
     /// Keeps `held` alive until the body is dropped.
@@ -98,14 +100,19 @@ where
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(frame) => {
-                let deadline = Instant::now() + this.idle;
-                this.sleep.as_mut().reset(deadline);
+                if let Some(sleep) = this.sleep.as_mut() {
+                    sleep.as_mut().reset(Instant::now() + this.idle);
+                }
                 Poll::Ready(frame.map(|f| f.map_err(Into::into)))
             }
-            Poll::Pending => match this.sleep.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyStalled)))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                let idle = this.idle;
+                let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+                match sleep.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyStalled)))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
 

@@ -38,6 +38,7 @@ pub mod request_check;
 pub mod server;
 pub mod strip;
 pub mod upstream;
+pub mod upstream_http;
 pub mod upstream_pool;
 
 pub use config::{Args, Config, ConfigError};

@@ -14,7 +14,6 @@ use crate::origin_policy::{OriginDecision, OriginPolicy};
 use crate::request_check::{self, Route};
 use crate::strip;
 use crate::upstream::Upstream;
-use hyper::body::Body;
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, HeaderValue, ORIGIN};
 use hyper::{Method, Request, Response, Uri};
@@ -103,8 +102,8 @@ async fn serve(
         let (parts, incoming) = request.into_parts();
         let mut headers = strip::upstream_request_headers(&parts.headers, &credentials, host);
         let body = body::read_request_body(incoming, state.max_body, state.body_timeout).await?;
-        if body.is_end_stream() && matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
-            // hyper omits the length of an empty body; IIS (ConnectWise) answers 411 without one.
+        if body.is_empty() && matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
+            // IIS (ConnectWise) answers 411 to a POST, PUT or PATCH without a length, even an empty one.
             headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
         let mut upstream_request = Request::new(body);

@@ -10,10 +10,11 @@ use crate::body::{IdleTimeoutBody, ProxyBody};
 use crate::config::Config;
 use crate::error::{BusyLimit, ProxyError};
 use crate::host_policy::{GuardedResolver, NonPublicAddress};
-use crate::upstream_pool::{Checkin, Pool};
+use crate::upstream_http::{self, ClosedEarly, MalformedResponse};
+use crate::upstream_pool::Pool;
+use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::{Request, Response};
-use hyper_rustls::HttpsConnectorBuilder;
 use hyper_util::client::legacy::connect::HttpConnector;
 use rustls::pki_types::CertificateDer;
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_rustls::TlsConnector;
 
 /// The client every request to ConnectWise goes through: one per worker (its connections live on the
 /// worker's event loop), all sharing one [`Limits`].
@@ -39,38 +41,34 @@ impl Upstream {
     /// Builds a worker's client from the configuration, a resolver and the limits all workers share;
     /// must run on the worker's event loop (which prunes its idle connections).
     pub fn new(config: &Config, resolver: GuardedResolver, limits: Arc<Limits>) -> Upstream {
-        let mut http = HttpConnector::new_with_resolver(resolver);
-        http.enforce_http(false); // the TLS layer on top insists on https
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(config.connect_timeout));
-        let https = HttpsConnectorBuilder::new()
-            .with_tls_config(tls_config(&config.extra_roots))
-            .https_only()
-            .enable_http1()
-            .wrap_connector(http);
-        let pool = Pool::start(https, config.pool_idle_timeout, limits.per_host_per_worker);
+        let mut tcp = HttpConnector::new_with_resolver(resolver);
+        tcp.enforce_http(false); // the TLS on top is the pool's
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(config.connect_timeout));
+        let tls = TlsConnector::from(Arc::new(tls_config(&config.extra_roots)));
+        let pool = Pool::start(tcp, tls, config.pool_idle_timeout, limits.per_host_per_worker);
         Upstream { pool, timeout: config.timeout, limits, hosts: Arc::default() }
     }
 
     /// Sends one request (in origin form, with its `Host` header) to `authority`; the response headers
     /// must arrive within `--timeout`, and the body may not pause longer than that between frames. The
     /// request holds its in-flight slot and its host connection permit until the response body ends.
-    pub async fn send(
-        &self,
-        authority: String,
-        request: Request<ProxyBody>,
-    ) -> Result<Response<ProxyBody>, ProxyError> {
+    pub async fn send(&self, authority: String, request: Request<Bytes>) -> Result<Response<ProxyBody>, ProxyError> {
         let slot = self.limits.in_flight()?;
         let permit = match tokio::time::timeout(self.timeout, self.host(&authority).acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             _ => return Err(ProxyError::Busy(BusyLimit::UpstreamConnections)),
         };
-        match tokio::time::timeout(self.timeout, self.pool.send(authority, request)).await {
+        let wire = upstream_http::encode_request(&request);
+        // Boxed: the exchange holds a TLS connection (kilobytes), and unboxed that space would be
+        // part of every browser connection's task, in use or not.
+        let exchange = Box::pin(self.pool.send(authority, request.method(), &wire));
+        match tokio::time::timeout(self.timeout, exchange).await {
             Err(_elapsed) => Err(ProxyError::UpstreamTimeout),
             Ok(Err(err)) => Err(classify(&*err)),
-            Ok(Ok((response, checkin))) => {
+            Ok(Ok(response)) => {
                 let timeout = self.timeout;
-                let held = Held { _checkin: checkin, _slot: slot, _permit: permit };
+                let held = Held { _slot: slot, _permit: permit };
                 Ok(response.map(|body| IdleTimeoutBody::new(body, timeout).holding(held).boxed_unsync()))
             }
         }
@@ -126,10 +124,10 @@ impl Drop for InFlightSlot {
     }
 }
 
-/// What a response body holds until it ends: its connection (given back first, so that the request
-/// the permit goes to next finds it idle), its in-flight slot and its host connection permit.
+/// What a response body holds until it is dropped: its in-flight slot and its host connection permit
+/// (the body gives its connection back the moment it reads the last byte, before this is dropped, so
+/// the request the permit goes to next finds the connection idle).
 struct Held {
-    _checkin: Checkin,
     _slot: InFlightSlot,
     _permit: OwnedSemaphorePermit,
 }
@@ -139,11 +137,13 @@ fn tls_config(extra_roots: &[CertificateDer<'static>]) -> rustls::ClientConfig {
     let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     // `Args::validate` already refused unparsable certificates.
     roots.add_parsable_certificates(extra_roots.iter().cloned());
-    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .expect("ring supports the default TLS versions")
         .with_root_certificates(roots)
-        .with_no_client_auth()
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config
 }
 
 /// Maps a client error to what the browser is told: a host resolving privately is a refusal (403), a
@@ -152,6 +152,8 @@ fn classify(err: &(dyn StdError + 'static)) -> ProxyError {
     let mut tls = false;
     let mut timed_out = false;
     let mut dns = false;
+    let mut malformed = false;
+    let mut closed = false;
     for e in causes(err) {
         if let Some(refused) = e.downcast_ref::<NonPublicAddress>() {
             return ProxyError::HostNotPublic(refused.host.clone());
@@ -159,6 +161,8 @@ fn classify(err: &(dyn StdError + 'static)) -> ProxyError {
         tls |= e.is::<rustls::Error>();
         timed_out |= e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::TimedOut);
         dns |= e.to_string().starts_with("dns error");
+        malformed |= e.is::<MalformedResponse>();
+        closed |= e.is::<ClosedEarly>();
     }
     if timed_out {
         return ProxyError::UpstreamTimeout;
@@ -167,6 +171,10 @@ fn classify(err: &(dyn StdError + 'static)) -> ProxyError {
         "TLS handshake failed (is the certificate trusted? see --ca-file)"
     } else if dns {
         "the host name could not be resolved"
+    } else if malformed {
+        "its answer was not valid HTTP/1.1"
+    } else if closed {
+        "the connection was closed before the answer was complete"
     } else {
         "the connection failed or was closed"
     };
@@ -205,7 +213,7 @@ fn chain(err: &(dyn StdError + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::body::{self, BoxError};
+    use crate::body::BoxError;
     use crate::config::Args;
     use crate::host_policy::{HostPolicy, Lookup};
     use clap::Parser;
@@ -226,7 +234,7 @@ mod tests {
         let upstream = Upstream::new(&config, GuardedResolver::with_lookup(policy, lookup), Limits::new(&config));
         let request = Request::get("/v4_6_release/apis/3.0/system/info")
             .header("host", "rebind.myconnectwise.net")
-            .body(body::empty())
+            .body(Bytes::new())
             .unwrap();
         let err = upstream.send("rebind.myconnectwise.net".into(), request).await.unwrap_err();
         assert_eq!(err, ProxyError::HostNotPublic("rebind.myconnectwise.net".into()));

@@ -1,36 +1,43 @@
-//! A worker's keep-alive connections to ConnectWise: hyper's HTTP/1.1 connections (`client::conn`)
-//! over the guarded TLS connector, kept per host authority, one request at a time on each.
+//! A worker's keep-alive connections to ConnectWise: TLS connections speaking HTTP/1.1
+//! ([`upstream_http`](crate::upstream_http)), kept per host authority, one request at a time on each.
 //!
 //! A request takes the most recently used idle connection to its host that is still open, or opens
-//! one; when its response body has been read to the end the connection goes back for the next
-//! request (see [`Checkin`]). A connection ConnectWise closed while it sat idle hands the request
-//! back unsent, and the next one is tried. Idle connections are closed after
+//! one; when its response body has been read to the end the connection comes back for the next
+//! request (see [`Checkin`]). "Still open" is checked without waiting: a connection ConnectWise
+//! closed (or wrote to) while it sat idle is dropped and the next one tried. A connection that
+//! fails while the request is written, or that closes without a byte of answer to a GET, PUT or
+//! DELETE (idempotent, so safe to repeat), was closed under the proxy: the request goes out once
+//! more on a new connection. Idle connections are closed after
 //! [`POOL_IDLE_TIMEOUT`](crate::config::POOL_IDLE_TIMEOUT) (the pruning runs on the worker's event
 //! loop). How many connections there may be is not decided here: the caller holds a per-host permit
 //! for each request it sends.
 
-use crate::body::{BoxError, ProxyBody};
+use crate::body::BoxError;
 use crate::host_policy::GuardedResolver;
-use hyper::body::Incoming;
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper::{Request, Response, Uri};
-use hyper_rustls::HttpsConnector;
+use crate::upstream_http::{ClosedEarly, Connection, ResponseBody, Reuse};
+use hyper::{Method, Response, Uri};
 use hyper_util::client::legacy::connect::HttpConnector;
+use rustls::pki_types::ServerName;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
+use tokio::net::TcpStream;
 use tokio::time::Instant;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
 use tower_service::Service;
 
-/// The connector stack: guarded DNS, TCP, then TLS.
-pub type Connector = HttpsConnector<HttpConnector<GuardedResolver>>;
+/// One upstream connection's transport.
+pub type Tls = TlsStream<TcpStream>;
 
-/// The sending half of one upstream connection (its other half runs as a task of its own).
-type Sender = SendRequest<ProxyBody>;
+/// A response whose body gives its connection back to the pool.
+pub type PooledResponse = Response<ResponseBody<Tls, Checkin>>;
 
-/// One worker's idle upstream connections.
+/// One worker's idle upstream connections and how to open new ones.
 pub struct Pool {
-    connector: Connector,
+    /// Guarded DNS and TCP (with the connect timeout).
+    tcp: HttpConnector<GuardedResolver>,
+    tls: TlsConnector,
     idle_timeout: Duration,
     max_idle_per_host: usize,
     idle: Mutex<HashMap<String, Vec<Idle>>>,
@@ -38,92 +45,94 @@ pub struct Pool {
 
 /// A connection waiting for its next request.
 struct Idle {
-    sender: Sender,
+    conn: Connection<Tls>,
     since: Instant,
 }
 
 impl Idle {
-    /// Still open, and not idle longer than `timeout`.
-    fn usable(&self, timeout: Duration) -> bool {
-        !self.sender.is_closed() && self.since.elapsed() < timeout
+    /// Still open (nothing arrived, not closed), and not idle longer than `timeout`.
+    fn usable(&mut self, timeout: Duration) -> bool {
+        self.since.elapsed() < timeout && self.conn.is_reusable_now()
     }
 }
 
 impl Pool {
     /// An empty pool, and on the current event loop the task that closes connections idle too long.
-    pub fn start(connector: Connector, idle_timeout: Duration, max_idle_per_host: usize) -> Arc<Pool> {
-        let pool = Arc::new(Pool { connector, idle_timeout, max_idle_per_host, idle: Mutex::default() });
+    pub fn start(
+        tcp: HttpConnector<GuardedResolver>,
+        tls: TlsConnector,
+        idle_timeout: Duration,
+        max_idle_per_host: usize,
+    ) -> Arc<Pool> {
+        let pool = Arc::new(Pool { tcp, tls, idle_timeout, max_idle_per_host, idle: Mutex::default() });
         tokio::spawn(Pool::prune_periodically(Arc::downgrade(&pool)));
         pool
     }
 
-    /// Sends `request` to `authority` (the request in origin form, with its `Host` header) on an idle
-    /// connection or a new one; returns the response head and what gives the connection back.
+    /// Sends `request` (encoded, see [`encode_request`](crate::upstream_http::encode_request)) to
+    /// `authority` on an idle connection or a new one, and reads the response head.
     pub async fn send(
         self: &Arc<Pool>,
         authority: String,
-        mut request: Request<ProxyBody>,
-    ) -> Result<(Response<Incoming>, Checkin), BoxError> {
-        while let Some(mut sender) = self.take_idle(&authority) {
-            if sender.ready().await.is_err() {
-                continue; // closed while idle
+        method: &Method,
+        request: &[u8],
+    ) -> Result<PooledResponse, BoxError> {
+        while let Some(mut conn) = self.take_idle(&authority) {
+            if conn.write_request(request).await.is_err() {
+                continue; // closed under us before it could take the request
             }
-            match sender.try_send_request(request).await {
+            match conn.read_response(self.checkin(&authority)).await {
                 Ok(response) => {
                     tracing::trace!(authority, "request sent on a kept-alive upstream connection");
-                    return Ok((response, self.checkin(authority, sender)));
+                    return Ok(response);
                 }
-                // Not written (the connection closed first): safe to send on another one.
-                Err(mut failed) => match failed.take_message() {
-                    Some(unsent) => request = unsent,
-                    None => return Err(failed.into_error().into()),
-                },
+                Err(err) if is_repeatable(method) && nothing_received(&*err) => {
+                    tracing::debug!(authority, "kept-alive upstream connection closed without an answer; retrying");
+                }
+                Err(err) => return Err(err),
             }
         }
-        let mut sender = self.connect(&authority).await?;
-        let response = sender.send_request(request).await?;
-        Ok((response, self.checkin(authority, sender)))
+        let mut conn = self.connect(&authority).await?;
+        conn.write_request(request).await?;
+        conn.read_response(self.checkin(&authority)).await
     }
 
-    fn checkin(self: &Arc<Pool>, authority: String, sender: Sender) -> Checkin {
-        Checkin { pool: self.clone(), authority, sender: Some(sender) }
+    fn checkin(self: &Arc<Pool>, authority: &str) -> Checkin {
+        Checkin { pool: self.clone(), authority: authority.to_owned() }
     }
 
     /// The most recently used idle connection to `authority` that is still open.
-    fn take_idle(&self, authority: &str) -> Option<Sender> {
+    fn take_idle(&self, authority: &str) -> Option<Connection<Tls>> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let list = idle.get_mut(authority)?;
-        while let Some(entry) = list.pop() {
+        while let Some(mut entry) = list.pop() {
             if entry.usable(self.idle_timeout) {
-                return Some(entry.sender);
+                return Some(entry.conn);
             }
         }
         None
     }
 
-    /// Opens a connection to `authority` (resolved and checked by the guarded resolver, TLS verified)
-    /// and starts its task.
-    async fn connect(&self, authority: &str) -> Result<Sender, BoxError> {
+    /// Opens a connection to `authority`: resolved and checked by the guarded resolver, then TLS with
+    /// the certificate verified for the host name.
+    async fn connect(&self, authority: &str) -> Result<Connection<Tls>, BoxError> {
         let address: Uri = format!("https://{authority}/").parse()?;
-        let mut connector = self.connector.clone();
-        std::future::poll_fn(|cx| connector.poll_ready(cx)).await?;
-        let io = connector.call(address).await?;
-        let (sender, connection) = http1::handshake(io).await?;
-        tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "upstream connection ended with an error");
-            }
-        });
+        let host = address.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+        let name = ServerName::try_from(host)?.to_owned();
+        let mut tcp = self.tcp.clone();
+        std::future::poll_fn(|cx| tcp.poll_ready(cx)).await?;
+        let stream = tcp.call(address).await?.into_inner();
+        let tls = self.tls.connect(name, stream).await?;
         tracing::trace!(authority, "upstream connection opened");
-        Ok(sender)
+        Ok(Connection::new(tls))
     }
 
     /// Keeps a connection whose last response was read to the end for the next request.
-    fn put_back(&self, authority: String, sender: Sender) {
+    fn put_back(&self, authority: String, conn: Connection<Tls>) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let list = idle.entry(authority).or_default();
         if list.len() < self.max_idle_per_host {
-            list.push(Idle { sender, since: Instant::now() });
+            list.push(Idle { conn, since: Instant::now() });
         }
     }
 
@@ -131,7 +140,7 @@ impl Pool {
     fn prune(&self) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         for list in idle.values_mut() {
-            list.retain(|entry| entry.usable(self.idle_timeout));
+            list.retain_mut(|entry| entry.usable(self.idle_timeout));
         }
         idle.retain(|_, list| !list.is_empty());
     }
@@ -153,21 +162,26 @@ impl Pool {
     }
 }
 
-/// Gives a connection back to its pool when dropped (with the response body), if it is ready for the
-/// next request: hyper marks it so once the body has been read to the end. A body abandoned halfway
-/// (the browser went away) leaves the connection busy, and it is closed instead.
+/// GET, PUT and DELETE may be sent twice without changing the outcome (RFC 9110 §9.2.2); POST and
+/// PATCH may not.
+fn is_repeatable(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::PUT | Method::DELETE)
+}
+
+/// The connection closed before a single byte of the answer arrived.
+fn nothing_received(err: &(dyn std::error::Error + 'static)) -> bool {
+    err.downcast_ref::<ClosedEarly>().is_some_and(|closed| !closed.anything_received)
+}
+
+/// Where a response body gives its connection back once read to the end (a body abandoned halfway,
+/// because the browser went away, closes its connection instead).
 pub struct Checkin {
     pool: Arc<Pool>,
     authority: String,
-    sender: Option<Sender>,
 }
 
-impl Drop for Checkin {
-    fn drop(&mut self) {
-        if let Some(sender) = self.sender.take()
-            && sender.is_ready()
-        {
-            self.pool.put_back(std::mem::take(&mut self.authority), sender);
-        }
+impl Reuse<Tls> for Checkin {
+    fn reuse(self, conn: Connection<Tls>) {
+        self.pool.put_back(self.authority, conn);
     }
 }
