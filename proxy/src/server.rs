@@ -1,10 +1,14 @@
 //! The workers, their accept loops and graceful shutdown.
 //!
-//! `--workers` event loops, each a single-threaded tokio runtime on its own thread, accept from the
-//! same listening socket. A connection, the requests on it and the pooled upstream connections they
-//! use all stay on one thread: no wake-ups across threads, no work stealing, no contended locks on
-//! the hot path. What the workers share is read-only (policies, credentials) or a counter (the
-//! connection and in-flight limits).
+//! `--workers` event loops, each a single-threaded tokio runtime on its own thread, each accepting
+//! on its own socket bound to the same address with `SO_REUSEPORT`, so the kernel spreads new
+//! connections evenly over the workers. (On one shared socket, a burst of connections mostly went
+//! to whichever worker woke first: in the benchmark, often all 64 to one worker while the other
+//! idled.) A listener bound without `SO_REUSEPORT` (see [`bind`]) is shared by all workers instead.
+//! A connection, the requests on it and the pooled upstream connections they use all stay on one
+//! thread: no wake-ups across threads, no work stealing, no contended locks on the hot path. What
+//! the workers share is read-only (policies, credentials) or a counter (the connection and
+//! in-flight limits).
 
 use crate::config::Config;
 use crate::connection::{self, Deadline, Tracked};
@@ -18,14 +22,59 @@ use hyper_util::server::graceful::GracefulShutdown;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{oneshot, watch};
 
 /// hyper's read buffer limit: the largest head allowed plus room to read ahead into a body.
 const MAX_READ_BUFFER: usize = 64 * 1024;
+
+/// The accept queue of each listening socket.
+const BACKLOG: u32 = 1024;
+
+/// Binds the listening socket for [`run`] with `SO_REUSEPORT` (on Unix), so that each worker can
+/// bind a socket of its own to the same address; `addr` may have port 0.
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    reuse_port_listener(addr)
+}
+
+/// A listening socket on `addr` that other sockets with `SO_REUSEPORT` may share the address with.
+fn reuse_port_listener(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    #[cfg(unix)]
+    {
+        socket.set_reuseaddr(true)?; // (on Windows it would let another socket take the port over)
+        socket.set_reuseport(true)?;
+    }
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
+/// The listening socket of each of the other `count - 1` workers: its own on `first`'s address if
+/// `first` was bound with `SO_REUSEPORT` (see [`bind`]), else a handle to `first` itself.
+fn other_listeners(first: &std::net::TcpListener, count: usize) -> io::Result<Vec<std::net::TcpListener>> {
+    let local = first.local_addr()?;
+    let mut listeners = Vec::with_capacity(count.saturating_sub(1));
+    for _ in 1..count {
+        #[cfg(unix)]
+        let own = reuse_port_listener(local).and_then(TcpListener::into_std);
+        #[cfg(not(unix))]
+        let own: io::Result<std::net::TcpListener> = Err(io::ErrorKind::Unsupported.into());
+        match own {
+            Ok(listener) => listeners.push(listener),
+            Err(err) => {
+                if listeners.is_empty() {
+                    tracing::debug!(error = %err, "the listener has no SO_REUSEPORT: the workers share it");
+                }
+                listeners.push(first.try_clone()?);
+            }
+        }
+    }
+    Ok(listeners)
+}
 
 /// Serves on `listener` with `config.workers` workers until `shutdown` completes, then stops
 /// accepting (new connections are refused), lets in-flight requests finish (up to
@@ -56,8 +105,8 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
     let (stop_tx, stop_rx) = watch::channel(false);
     let listener = listener.into_std()?;
     let mut others = Vec::new();
-    for index in 1..shared.config.workers {
-        let (listener, shared, stop) = (listener.try_clone()?, shared.clone(), stop_rx.clone());
+    for (index, listener) in (1..).zip(other_listeners(&listener, shared.config.workers)?) {
+        let (shared, stop) = (shared.clone(), stop_rx.clone());
         let (done_tx, done_rx) = oneshot::channel::<io::Result<()>>();
         std::thread::Builder::new().name(format!("cw-proxy-worker-{index}")).spawn(move || {
             let result = tokio::runtime::Builder::new_current_thread().enable_all().build().and_then(|runtime| {
@@ -216,5 +265,40 @@ impl OpenConnection {
 impl Drop for OpenConnection {
     fn drop(&mut self) {
         self.0.connections.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// Accepts whatever is queued on `listener` without waiting.
+    fn drain(listener: &std::net::TcpListener) -> usize {
+        listener.set_nonblocking(true).unwrap();
+        std::iter::from_fn(|| listener.accept().ok()).count()
+    }
+
+    #[tokio::test]
+    async fn each_worker_gets_its_own_socket_and_connections_are_spread_over_them() {
+        let first = bind("127.0.0.1:0".parse().unwrap()).unwrap().into_std().unwrap();
+        let port = first.local_addr().unwrap().port();
+        let others = other_listeners(&first, 2).unwrap();
+        assert_eq!(others.len(), 1);
+        assert_eq!(others[0].local_addr().unwrap().port(), port);
+        let clients: Vec<_> = (0..64).map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(50));
+        let (mine, theirs) = (drain(&first), drain(&others[0]));
+        assert_eq!(mine + theirs, clients.len());
+        assert!(mine > 0 && theirs > 0, "the kernel spreads connections over both sockets: {mine} and {theirs}");
+    }
+
+    #[tokio::test]
+    async fn a_listener_without_reuse_port_is_shared() {
+        let first = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let others = other_listeners(&first, 3).unwrap();
+        assert_eq!(others.len(), 2);
+        let _client = std::net::TcpStream::connect(first.local_addr().unwrap()).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(drain(&others[1]), 1, "a handle to the same socket accepts its connections");
     }
 }

@@ -22,7 +22,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -104,7 +103,8 @@ impl LiveStackBuilder {
             client_id,
         };
         let ca_file = TempFile::with(&sim.cert_pem);
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port for cw-proxy");
+        let listener =
+            cw_proxy::server::bind("127.0.0.1:0".parse().unwrap()).expect("a free loopback port for cw-proxy");
         let proxy_addr = listener.local_addr().expect("bound");
         let argv = [
             "cw-proxy".to_string(),

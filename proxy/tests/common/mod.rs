@@ -334,7 +334,7 @@ impl Proxy {
     }
 
     pub async fn start_with(config: Config) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = cw_proxy::server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(cw_proxy::run(listener, config, async move {
