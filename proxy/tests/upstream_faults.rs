@@ -116,6 +116,30 @@ async fn a_slow_browser_is_disconnected_after_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn a_get_on_a_kept_alive_connection_dropped_without_an_answer_is_sent_again_but_a_post_is_not() {
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]";
+    for (method, status, connections) in [("GET", 200, 2), ("POST", 502, 1)] {
+        let upstream = Upstream::answer_once_then_drop(ok).await;
+        let mut args = upstream.proxy_args();
+        args.extend(["--workers".to_owned(), "1".to_owned()]);
+        let proxy = Proxy::start(&args).await;
+        let first = proxy.send(proxy.cw(method, "/cw/company/companies", &upstream).body(empty()).unwrap()).await;
+        assert_eq!(first.status, 200, "{method}: {:?}", first.body);
+        // The connection looks open, so the proxy sends on it; ConnectWise drops it instead of answering.
+        let second = proxy.send(proxy.cw(method, "/cw/company/companies", &upstream).body(empty()).unwrap()).await;
+        assert_eq!(second.status, status, "{method}: {:?}", second.body);
+        assert_eq!(upstream.connections(), connections, "{method}: repeated on a new connection only if idempotent");
+        if status == 502 {
+            assert!(
+                second.json()["message"].as_str().unwrap().contains("closed before the answer"),
+                "{:?}",
+                second.json()
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_kept_alive_connection_closed_by_connectwise_is_not_reused() {
     // A complete keep-alive response, then the upstream closes the connection while the proxy keeps it
     // for the next request: that request must go out on a new connection and succeed.

@@ -140,6 +140,22 @@ enum Mode {
         bytes: Vec<u8>,
         close: bool,
     },
+    /// Answers the first request on each connection with these bytes (a keep-alive response), then
+    /// reads the next request head and drops the connection without a word (no TLS close_notify).
+    AnswerOnceThenDrop(Vec<u8>),
+}
+
+/// Reads from `tls` until a complete request head has arrived; false if the connection ended first.
+async fn read_request_head(tls: &mut tokio_rustls::server::TlsStream<tokio::net::TcpStream>) -> bool {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tls.read(&mut buf).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    true
 }
 
 /// A TLS server on 127.0.0.1 standing in for ConnectWise.
@@ -180,6 +196,12 @@ impl Upstream {
         Upstream::launch(Mode::Raw { bytes: bytes.to_vec(), close: true }, TestPki::new()).await
     }
 
+    /// Answers the first request on each connection with `bytes`, then drops the connection when the
+    /// next request arrives (the race of a server closing a kept-alive connection as it is reused).
+    pub async fn answer_once_then_drop(bytes: &[u8]) -> Upstream {
+        Upstream::launch(Mode::AnswerOnceThenDrop(bytes.to_vec()), TestPki::new()).await
+    }
+
     /// Writes `bytes` verbatim after the request head, then keeps the connection open and silent.
     pub async fn raw_then_silence(bytes: &[u8]) -> Upstream {
         Upstream::launch(Mode::Raw { bytes: bytes.to_vec(), close: false }, TestPki::new()).await
@@ -208,14 +230,18 @@ impl Upstream {
                         let Ok(mut tls) = acceptor.accept(tcp).await else { return };
                         handshakes.fetch_add(1, Ordering::SeqCst);
                         match &*mode {
+                            Mode::AnswerOnceThenDrop(bytes) => {
+                                if !read_request_head(&mut tls).await {
+                                    return;
+                                }
+                                let _ = tls.write_all(bytes).await;
+                                let _ = tls.flush().await;
+                                read_request_head(&mut tls).await;
+                                drop(tls);
+                            }
                             Mode::Raw { bytes, close } => {
-                                let mut head = Vec::new();
-                                let mut buf = [0u8; 4096];
-                                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                                    match tls.read(&mut buf).await {
-                                        Ok(0) | Err(_) => return,
-                                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                                    }
+                                if !read_request_head(&mut tls).await {
+                                    return;
                                 }
                                 let _ = tls.write_all(bytes).await;
                                 let _ = tls.flush().await;
