@@ -212,7 +212,9 @@ impl Report {
         let _ = writeln!(
             out,
             "- cw-proxy: the release build, `--allow-host localhost:PORT --ca-file ca.pem`, default origins, \
-             {}; its one log line per request goes to a file.\n\
+             {}, and its default limits: among them at most {} connections to the upstream host (requests \
+             beyond wait for one), where nginx opens as many as there are requests in flight. Its one log \
+             line per request goes to a file.\n\
              - nginx: Debian's package, `worker_processes {}`, \
              configuration `bench/nginx.conf.template`: TLS to the upstream with `proxy_ssl_verify on`, an \
              upstream block with `keepalive 64`, `proxy_http_version 1.1`, `Connection \"\"`, the same header \
@@ -241,8 +243,13 @@ impl Report {
              rounds and runs on this machine: the rounds below show that spread, the medians hide it.",
             match s.proxy_threads {
                 Some(n) => format!("`--workers {n}`"),
-                None => format!("its default of one worker (a single-threaded event loop) per core ({})", s.cpus),
+                None => format!(
+                    "its default of one worker (a single-threaded event loop on its own `SO_REUSEPORT` socket) \
+                     per core ({})",
+                    s.cpus
+                ),
             },
+            cw_proxy::config::DEFAULT_MAX_UPSTREAM_PER_HOST,
             s.nginx_workers,
             thousands(s.hold as f64),
             s.hold_rounds,
