@@ -80,11 +80,19 @@ impl Upstream {
         if let Some(semaphore) = hosts.get(authority) {
             return semaphore.clone();
         }
+        if hosts.len() >= HOSTS_REMEMBERED {
+            // Forget the hosts no request holds or waits for a permit of (every host name a browser
+            // tried, even one that never resolved, would otherwise stay for good).
+            hosts.retain(|_, semaphore| Arc::strong_count(semaphore) > 1);
+        }
         let semaphore = Arc::new(Semaphore::new(self.limits.per_host_per_worker));
         hosts.insert(authority.to_owned(), semaphore.clone());
         semaphore
     }
 }
+
+/// How many hosts' permit counters a worker keeps before it forgets the unused ones.
+const HOSTS_REMEMBERED: usize = 64;
 
 /// The capacity limits every worker shares: requests in flight, and each worker's share of the
 /// connections per ConnectWise host (each worker bounds its own pool to its share, rounded up so that
@@ -239,6 +247,20 @@ mod tests {
         let err = upstream.send("rebind.myconnectwise.net".into(), request).await.unwrap_err();
         assert_eq!(err, ProxyError::HostNotPublic("rebind.myconnectwise.net".into()));
         assert_eq!(err.status(), 403);
+    }
+
+    #[tokio::test]
+    async fn hosts_nobody_uses_are_forgotten_and_busy_ones_kept() {
+        let config = config();
+        let policy = Arc::new(HostPolicy::parse(crate::host_policy::DEFAULT_ALLOW_HOSTS).unwrap());
+        let upstream = Upstream::new(&config, GuardedResolver::system(policy), Limits::new(&config));
+        let busy = upstream.host("busy.myconnectwise.net");
+        for n in 0..1000 {
+            upstream.host(&format!("r{n}.myconnectwise.net"));
+        }
+        let remembered = upstream.hosts.lock().unwrap().len();
+        assert!(remembered <= HOSTS_REMEMBERED, "{remembered} host entries kept");
+        assert!(Arc::ptr_eq(&busy, &upstream.host("busy.myconnectwise.net")), "a host in use keeps its permits");
     }
 
     #[test]

@@ -127,19 +127,26 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Reads the response head (skipping `1xx` answers) and returns it with its body reader; `reuse`
     /// gets the connection back once the body has been read to its end, if it may be used again.
     pub async fn read_response<R: Reuse<S>>(mut self, reuse: R) -> Result<Response<ResponseBody<S, R>>, BoxError> {
+        // Whether an interim (1xx) answer came: then ConnectWise has the request, and a close after it
+        // is not "nothing received".
+        let mut interim = false;
         loop {
+            let mut searched = 0;
             let head = loop {
-                if let Some(head) = parse_head(&mut self.read)? {
+                if ends_a_head(&self.read, &mut searched)
+                    && let Some(head) = parse_head(&mut self.read)?
+                {
                     break head;
                 }
                 if self.read.len() >= MAX_HEAD_BYTES {
                     return Err(MalformedResponse("the response head is too large").into());
                 }
+                let nothing_yet = self.read.is_empty() && !interim;
                 match self.fill().await {
-                    Ok(0) => return Err(ClosedEarly { anything_received: !self.read.is_empty() }.into()),
+                    Ok(0) => return Err(ClosedEarly { anything_received: !nothing_yet }.into()),
                     Ok(_) => {}
                     // A reset or a TCP close without TLS close_notify before any answer is a close too.
-                    Err(err) if self.read.is_empty() && is_close(&err) => {
+                    Err(err) if nothing_yet && is_close(&err) => {
                         return Err(ClosedEarly { anything_received: false }.into());
                     }
                     Err(err) => return Err(err.into()),
@@ -150,11 +157,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 return Err(MalformedResponse("unexpected protocol switch").into());
             }
             if status.is_informational() {
-                continue; // 100 Continue, 103 Early Hints: the real answer follows
+                interim = true;
+                continue; // 100 Continue, 102 Processing, 103 Early Hints: the real answer follows
             }
-            let framing = framing(status, &mut headers)?;
-            let keep_alive = http11 && !framing.is_close_delimited() && !asks_to_close(&headers);
-            let mut body = ResponseBody { conn: Some(self), framing, keep_alive, reuse: Some(reuse) };
+            let framing = framing(status, http11, &mut headers)?;
+            let keep_alive = http11 && framing.reusable && !asks_to_close(&headers);
+            let mut body = ResponseBody { conn: Some(self), framing: framing.framing, keep_alive, reuse: Some(reuse) };
             if body.framing.is_done() {
                 body.finish();
             }
@@ -199,6 +207,15 @@ impl<S> Reuse<S> for () {
     fn reuse(self, _conn: Connection<S>) {}
 }
 
+/// Whether `buf` holds the blank line that ends a head, looking only at what arrived since the last
+/// look (`searched`), so that a head trickling in is not re-parsed from its start on every read.
+fn ends_a_head(buf: &[u8], searched: &mut usize) -> bool {
+    let from = searched.saturating_sub(2);
+    *searched = buf.len();
+    let new = &buf[from.min(buf.len())..];
+    new.windows(2).any(|w| w == b"\n\n") || new.windows(3).any(|w| w == b"\n\r\n")
+}
+
 /// A parsed response head.
 struct Head {
     status: StatusCode,
@@ -212,6 +229,9 @@ fn parse_head(buf: &mut BytesMut) -> Result<Option<Head>, MalformedResponse> {
     let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut parsed = httparse::Response::new(&mut slots);
     let len = match parsed.parse(buf) {
+        Ok(httparse::Status::Complete(len)) if len > MAX_HEAD_BYTES => {
+            return Err(MalformedResponse("the response head is too large"));
+        }
         Ok(httparse::Status::Complete(len)) => len,
         Ok(httparse::Status::Partial) => return Ok(None),
         Err(httparse::Error::TooManyHeaders) => return Err(MalformedResponse("too many response headers")),
@@ -239,19 +259,30 @@ fn parse_head(buf: &mut BytesMut) -> Result<Option<Head>, MalformedResponse> {
     Ok(Some(Head { status, http11, headers }))
 }
 
-/// How the body of a response with `status` and `headers` is delimited (RFC 9112 §6.3). A response
-/// with both `Transfer-Encoding` and `Content-Length` loses the latter (it must be ignored).
-fn framing(status: StatusCode, headers: &mut HeaderMap) -> Result<Framing, MalformedResponse> {
+/// How a response body is delimited, and whether that lets the connection carry another request.
+struct BodyFraming {
+    framing: Framing,
+    reusable: bool,
+}
+
+/// How the body of a response with `status` and `headers` is delimited (RFC 9112 §6.3). The only
+/// transfer coding accepted is a single `chunked` in HTTP/1.1 (anything else could not be passed on
+/// decoded); beside it `Content-Length` is removed, and the connection is not reused (§6.3 calls the
+/// pair a possible smuggling attempt). Without either, the body runs until the connection closes.
+fn framing(status: StatusCode, http11: bool, headers: &mut HeaderMap) -> Result<BodyFraming, MalformedResponse> {
     if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
-        return Ok(Framing::Length(0));
+        return Ok(BodyFraming { framing: Framing::Length(0), reusable: true });
     }
     if headers.contains_key(TRANSFER_ENCODING) {
-        headers.remove(CONTENT_LENGTH);
-        let last = headers.get_all(TRANSFER_ENCODING).iter().flat_map(comma_items).next_back();
-        return Ok(match last {
-            Some(coding) if coding.eq_ignore_ascii_case(b"chunked") => Framing::Chunked(Chunk::Size),
-            _ => Framing::UntilClose,
-        });
+        let chunked_only = {
+            let mut codings = headers.get_all(TRANSFER_ENCODING).iter().flat_map(comma_items);
+            codings.next().is_some_and(|c| c.eq_ignore_ascii_case(b"chunked")) && codings.next().is_none()
+        };
+        if !http11 || !chunked_only {
+            return Err(MalformedResponse("unsupported Transfer-Encoding"));
+        }
+        let reusable = headers.remove(CONTENT_LENGTH).is_none();
+        return Ok(BodyFraming { framing: Framing::Chunked(Chunk::Size), reusable });
     }
     let mut length = None;
     for item in headers.get_all(CONTENT_LENGTH).iter().flat_map(comma_items) {
@@ -261,7 +292,10 @@ fn framing(status: StatusCode, headers: &mut HeaderMap) -> Result<Framing, Malfo
         }
         length = Some(value);
     }
-    Ok(length.map_or(Framing::UntilClose, Framing::Length))
+    Ok(match length {
+        Some(length) => BodyFraming { framing: Framing::Length(length), reusable: true },
+        None => BodyFraming { framing: Framing::UntilClose, reusable: false },
+    })
 }
 
 /// Whether `Connection` says `close`.
@@ -571,15 +605,46 @@ mod tests {
 
     #[tokio::test]
     async fn a_chunked_body_is_decoded_with_extensions_and_trailers() {
-        let wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n\
+        let wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\
             4;name=x\r\n[{\"i\r\nB\r\nd\":1},{\"id\"\r\n3\r\n:2}\r\n1\r\n]\r\n0\r\nX-Trailer: 1\r\n\r\n";
         for piece in [1, 5, wire.len()] {
             let (result, reused) = exchange(wire, piece).await;
-            let (_, headers, body) = result.unwrap();
-            assert_eq!(body, r#"[{"id":1},{"id":2}]"#);
-            assert!(!headers.contains_key("content-length"), "ignored beside Transfer-Encoding");
+            assert_eq!(result.unwrap().2, r#"[{"id":1},{"id":2}]"#);
             assert!(reused, "pieces of {piece}");
         }
+    }
+
+    #[tokio::test]
+    async fn content_length_beside_chunked_is_ignored_and_the_connection_not_reused() {
+        let wire = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n[]\r\n0\r\n\r\n";
+        let (result, reused) = exchange(wire, 64).await;
+        let (_, headers, body) = result.unwrap();
+        assert_eq!(body, "[]");
+        assert!(!headers.contains_key("content-length"));
+        assert!(!reused, "a possible smuggling attempt: the connection is not trusted again");
+    }
+
+    #[tokio::test]
+    async fn transfer_codings_other_than_one_chunked_in_http_1_1_are_refused() {
+        for wire in [
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"[..],
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        ] {
+            let (result, _) = exchange(wire, 64).await;
+            let err = result.unwrap_err();
+            assert_eq!(
+                err.downcast_ref::<MalformedResponse>(),
+                Some(&MalformedResponse("unsupported Transfer-Encoding"))
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_close_after_an_interim_answer_is_not_a_close_before_any_answer() {
+        let (result, _) = exchange_with(b"HTTP/1.1 102 Processing\r\n\r\n", 64, true).await;
+        let err = result.unwrap_err();
+        assert_eq!(err.downcast_ref::<ClosedEarly>(), Some(&ClosedEarly { anything_received: true }));
     }
 
     #[tokio::test]
@@ -654,7 +719,12 @@ mod tests {
     async fn refusal_of(wire: Vec<u8>) -> Option<&'static str> {
         let (ours, mut theirs) = duplex(256 * 1024);
         theirs.write_all(&wire).await.unwrap();
-        let err = Connection::new(ours).read_response(()).await.err().unwrap();
+        let read = Connection::new(ours).read_response(());
+        let err = tokio::time::timeout(std::time::Duration::from_secs(5), read)
+            .await
+            .expect("refused in time")
+            .err()
+            .unwrap();
         err.downcast_ref::<MalformedResponse>().map(|m| m.0)
     }
 

@@ -4,10 +4,11 @@
 //! A request takes the most recently used idle connection to its host that is still open, or opens
 //! one; when its response body has been read to the end the connection comes back for the next
 //! request (see [`Checkin`]). "Still open" is checked without waiting: a connection ConnectWise
-//! closed (or wrote to) while it sat idle is dropped and the next one tried. A connection that
-//! fails while the request is written, or that closes without a byte of answer to a GET, PUT or
-//! DELETE (idempotent, so safe to repeat), was closed under the proxy: the request goes out once
-//! more on a new connection. Idle connections are closed after
+//! closed (or wrote to) while it sat idle is dropped and the next one tried. A kept-alive connection
+//! that fails while the request is written (so ConnectWise cannot have acted on it), or that closes
+//! without a byte of answer to a GET, PUT or DELETE (idempotent, so safe to repeat), was closed under
+//! the proxy: the host's other idle connections are dropped and the request goes out once more, on a
+//! new connection. A POST or PATCH is never sent twice once written. Idle connections are closed after
 //! [`POOL_IDLE_TIMEOUT`](crate::config::POOL_IDLE_TIMEOUT) (the pruning runs on the worker's event
 //! loop). How many connections there may be is not decided here: the caller holds a per-host permit
 //! for each request it sends.
@@ -77,20 +78,22 @@ impl Pool {
         method: &Method,
         request: &[u8],
     ) -> Result<PooledResponse, BoxError> {
-        while let Some(mut conn) = self.take_idle(&authority) {
-            if conn.write_request(request).await.is_err() {
-                continue; // closed under us before it could take the request
-            }
-            match conn.read_response(self.checkin(&authority)).await {
-                Ok(response) => {
-                    tracing::trace!(authority, "request sent on a kept-alive upstream connection");
-                    return Ok(response);
+        if let Some(mut conn) = self.take_idle(&authority) {
+            // One try on a kept-alive connection; if it turns out closed under us, the request goes out
+            // once more, on a new connection (the other idle ones were likely closed the same way).
+            if conn.write_request(request).await.is_ok() {
+                match conn.read_response(self.checkin(&authority)).await {
+                    Ok(response) => {
+                        tracing::trace!(authority, "request sent on a kept-alive upstream connection");
+                        return Ok(response);
+                    }
+                    Err(err) if is_repeatable(method) && nothing_received(&*err) => {
+                        tracing::debug!(authority, "kept-alive upstream connection closed without an answer; retrying");
+                    }
+                    Err(err) => return Err(err),
                 }
-                Err(err) if is_repeatable(method) && nothing_received(&*err) => {
-                    tracing::debug!(authority, "kept-alive upstream connection closed without an answer; retrying");
-                }
-                Err(err) => return Err(err),
             }
+            self.forget_idle(&authority);
         }
         let mut conn = self.connect(&authority).await?;
         conn.write_request(request).await?;
@@ -111,6 +114,11 @@ impl Pool {
             }
         }
         None
+    }
+
+    /// Closes the idle connections to `authority` (one of them was just found closed under the proxy).
+    fn forget_idle(&self, authority: &str) {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner).remove(authority);
     }
 
     /// Opens a connection to `authority`: resolved and checked by the guarded resolver, then TLS with
