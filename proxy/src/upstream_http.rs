@@ -207,9 +207,14 @@ impl<S> Reuse<S> for () {
     fn reuse(self, _conn: Connection<S>) {}
 }
 
-/// Whether `buf` holds the blank line that ends a head, looking only at what arrived since the last
-/// look (`searched`), so that a head trickling in is not re-parsed from its start on every read.
+/// Whether `buf` may hold the blank line that ends a head: the first bytes are always worth parsing
+/// (the whole head usually comes in one read); after that only what arrived since the last look
+/// (`searched`) is searched, so that a head trickling in is not re-parsed from its start on every read.
 fn ends_a_head(buf: &[u8], searched: &mut usize) -> bool {
+    if *searched == 0 {
+        *searched = buf.len();
+        return !buf.is_empty();
+    }
     let from = searched.saturating_sub(2);
     *searched = buf.len();
     let new = &buf[from.min(buf.len())..];
