@@ -7,17 +7,19 @@
 //!
 //! What lives where, in the order a request meets it:
 //!
-//! - [`server`]: the workers (one single-threaded event loop per core), their accept loops ([`run`]) and
-//!   graceful shutdown; `main.rs` only parses flags and calls it. [`connection`]: one browser
-//!   connection's header-read and keep-alive deadlines, and the 503 past `--max-connections`.
+//! - [`server`]: the workers (one single-threaded event loop per core, each with its own `SO_REUSEPORT`
+//!   socket), their accept loops ([`run`]) and graceful shutdown; `main.rs` only parses flags and
+//!   calls it. [`connection`]: one browser connection's header-read and keep-alive deadlines, and the
+//!   503 past `--max-connections`.
 //! - [`pipeline`]: one request through the fixed phases, and the one place errors become responses.
 //! - [`request_check`] (validate): routing, path traversal, `Host` header, `x-cw-*` header shapes.
 //! - [`authorize`]: browser-sent or server-held ([`credentials`]) ConnectWise credentials;
 //!   [`host_policy`] decides which hosts (and, at connect time, which addresses) are allowed.
 //! - [`strip`]: the request-header allowlist and response-header hygiene.
 //! - [`upstream`]: the HTTPS client (timeouts, no redirects, in-flight and per-host connection limits)
-//!   over [`upstream_pool`], each worker's keep-alive connections per host; [`body`]: size limit,
-//!   body timeout and idle timeout.
+//!   over [`upstream_pool`], each worker's keep-alive TLS connections per host, which speak
+//!   [`upstream_http`], the proxy's own HTTP/1.1 exchange run in the request's task; [`body`]: size
+//!   limit, body timeout and idle timeout.
 //! - [`cors`] and [`origin_policy`]: preflights and CORS headers.
 //! - [`logging`]: one line per request; [`error`]: [`ProxyError`] → status + ConnectWise-shaped JSON.
 //! - [`config`]: the command line ([`Args`]) validated into a [`Config`]; [`healthz`]: `GET /healthz`.
