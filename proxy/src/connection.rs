@@ -22,7 +22,7 @@ use tokio::time::Instant;
 const BUSY: u64 = u64::MAX;
 
 /// When a connection must have delivered its next complete request head, in milliseconds since the
-/// connection was accepted (or [`BUSY`]).
+/// connection was accepted (or `BUSY`).
 pub struct Deadline {
     opened: Instant,
     keep_alive: Duration,
@@ -121,7 +121,7 @@ const TOO_MANY_CONNECTIONS: &str = concat!(
 const LINGER: Duration = Duration::from_secs(1);
 
 /// Answers 503 on a connection over the limit and closes it: write, half-close, then read and discard
-/// what the client sent (at most [`LINGER`]) so the close does not reset the answer away.
+/// what the client sent (at most `LINGER`, 1 s) so the close does not reset the answer away.
 pub async fn refuse(mut stream: TcpStream) {
     if stream.write_all(TOO_MANY_CONNECTIONS.as_bytes()).await.is_err() || stream.shutdown().await.is_err() {
         return;
