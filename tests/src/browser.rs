@@ -148,9 +148,22 @@ pub async fn wait_count(c: &Client, css: &str, what: &str, check: impl Fn(usize)
     panic!("waited 30 s for {what} ({css}); found {last}");
 }
 
+/// The element `css` matches, waiting (at most 30 s) for it to appear: right after navigation the
+/// WASM app may not have mounted yet.
+pub async fn find_soon(c: &Client, css: &str) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match c.find(Locator::Css(css)).await {
+            Ok(el) => return el,
+            Err(e) if Instant::now() >= deadline => panic!("no {css} within 30 s: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
 /// Replaces an input's value by typing, as a person would.
 pub async fn fill(c: &Client, css: &str, value: &str) {
-    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+    let el = find_soon(c, css).await;
     // Select all and delete with keystrokes (WebDriver's clear() fires no `input` event), then type.
     let select_all = format!("{}a{}{}", char::from(Key::Control), char::from(Key::Null), char::from(Key::Backspace));
     el.send_keys(&select_all).await.unwrap();
@@ -161,7 +174,7 @@ pub async fn fill(c: &Client, css: &str, value: &str) {
 
 /// Clicks the element `css` matches.
 pub async fn click(c: &Client, css: &str) {
-    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+    let el = find_soon(c, css).await;
     el.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
 }
 
