@@ -38,11 +38,6 @@ const BACKLOG: u32 = 1024;
 /// Binds the listening socket for [`run`] with `SO_REUSEPORT` (on Unix), so that each worker can
 /// bind a socket of its own to the same address; `addr` may have port 0.
 pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
-    reuse_port_listener(addr)
-}
-
-/// A listening socket on `addr` that other sockets with `SO_REUSEPORT` may share the address with.
-fn reuse_port_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
     #[cfg(unix)]
     {
@@ -60,7 +55,7 @@ fn other_listeners(first: &std::net::TcpListener, count: usize) -> io::Result<Ve
     let mut listeners = Vec::with_capacity(count.saturating_sub(1));
     for _ in 1..count {
         #[cfg(unix)]
-        let own = reuse_port_listener(local).and_then(TcpListener::into_std);
+        let own = bind(local).and_then(TcpListener::into_std);
         #[cfg(not(unix))]
         let own: io::Result<std::net::TcpListener> = Err(io::ErrorKind::Unsupported.into());
         match own {
