@@ -178,7 +178,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         std::future::poll_fn(|cx| self.poll_fill(cx)).await
     }
 
-    /// Reads more into the buffer as far as it can without waiting; 0 at end of stream.
+    /// One read into the buffer (or `Pending`, the waker registered); 0 at end of stream.
     fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         reserve_for_read(&mut self.read);
         pin!(self.io.read_buf(&mut self.read)).poll(cx)
